@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GatekeeperConfig(AppConfig):
+    name = "leadflow.gatekeeper"
+    label = "gatekeeper"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from leadflow.orders import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("payments/", views.placeholder, name="payments"),
+]

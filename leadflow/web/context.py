@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The main navigation, by role. Each entry: (url name, label)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    items = [("web:home", _("My day"))]
+    if user.role != "finance":
+        items += [("customers:list", _("Customers")), ("deals:list", _("Deals"))]
+    items += [("orders:payments", _("Payments"))]
+    if user.is_staff or user.is_admin_role:
+        items += [("admin:index", _("Settings"))]
+    return {"nav": items}
