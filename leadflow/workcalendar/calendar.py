@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import lru_cache
+import time
 
 from leadflow.workcalendar.models import CalendarYear, SpecialDay
 
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=64)
+# Per-process cache with a short life, so an admin's edit reaches every web and worker
+# process within a minute without a query per date checked.
+_CACHE: dict[int, tuple[float, tuple[bool, frozenset[dt.date], frozenset[dt.date]]]] = {}
+_TTL_SECONDS = 60.0
+
+
 def _year(year: int) -> tuple[bool, frozenset[dt.date], frozenset[dt.date]]:
+    hit = _CACHE.get(year)
+    if hit and time.monotonic() - hit[0] < _TTL_SECONDS:
+        return hit[1]
+    value = _load_year(year)
+    _CACHE[year] = (time.monotonic(), value)
+    return value
+
+
+def _load_year(year: int) -> tuple[bool, frozenset[dt.date], frozenset[dt.date]]:
     known = CalendarYear.objects.filter(year=year, published=True).exists()
     days = SpecialDay.objects.filter(date__year=year).values_list("date", "kind")
     holidays = frozenset(d for d, k in days if k == SpecialDay.Kind.HOLIDAY)
@@ -23,7 +37,7 @@ def _year(year: int) -> tuple[bool, frozenset[dt.date], frozenset[dt.date]]:
 
 
 def clear_cache() -> None:
-    _year.cache_clear()
+    _CACHE.clear()
 
 
 def has_schedule(year: int) -> bool:
