@@ -15,7 +15,7 @@ test: setup browser ## the whole test suite
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 bench: setup ## benchmarks against baselines; writes bench/results/latest.json
-	$(BIN)/leadflow bench
+	LEADFLOW_DEMO=$${LEADFLOW_DEMO:-1} $(BIN)/leadflow bench $(BENCH_ARGS)
 
 setup: $(STAMP) static
 

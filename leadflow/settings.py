@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "leadflow.activities",
     "leadflow.orders",
     "leadflow.gatekeeper",
+    "leadflow.notify",
+    "leadflow.commitments",
+    "leadflow.ingest",
     "leadflow.web",
     "leadflow.demo",
 ]
@@ -62,11 +65,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "leadflow.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "leadflow.web.middleware.ServiceErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -181,6 +185,8 @@ USE_TZ = True
 # --- Static & media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Leadflow's own CSS/JS and the npm packages copied in by scripts/build_static.py (not inside an app).
+STATICFILES_DIRS = [BASE_DIR / "leadflow" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -222,3 +228,5 @@ LOGGING = {
 # --- Leadflow -------------------------------------------------------------------------------
 LEADFLOW_DEMO_PASSWORD = env_str("LEADFLOW_DEMO_PASSWORD", "leadflow-demo")
 PAGE_SIZE = env_int("PAGE_SIZE", 25, minimum=5)
+# Absolute links in outbound messages (DingTalk, WeCom, email).
+LEADFLOW_BASE_URL = env_str("LEADFLOW_BASE_URL", "http://127.0.0.1:8000")

@@ -7,6 +7,7 @@ without GNU gettext can still build.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -39,7 +40,10 @@ def compile_messages() -> None:
     for po_path in (ROOT / "leadflow").glob("**/locale/*/LC_MESSAGES/*.po"):
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            # Write aside and rename: parallel test workers may compile at the same time.
+            tmp_path = mo_path.with_suffix(f".mo.{os.getpid()}")
+            polib.pofile(str(po_path)).save_as_mofile(str(tmp_path))
+            os.replace(tmp_path, mo_path)
 
 
 if __name__ == "__main__":

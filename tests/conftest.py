@@ -96,3 +96,26 @@ def api_client(db):
         return Client(headers={"Authorization": f"Bearer {token_create(user=user)}"})
 
     return _make
+
+
+@pytest.fixture
+def api_en(db):
+    """Like ``api_client``, asking for English so tests can read the messages."""
+
+    def _make(user: User) -> Client:
+        return Client(headers={"Authorization": f"Bearer {token_create(user=user)}", "Accept-Language": "en"})
+
+    return _make
+
+
+def pytest_configure(config) -> None:
+    """Compile the translations (.po → .mo) before any page renders, so the Chinese UI is
+    tested even when `make setup` has not run since the last .po change."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "build_static.py"
+    spec = importlib.util.spec_from_file_location("leadflow_build_static", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.compile_messages()

@@ -17,7 +17,7 @@ from leadflow.core.errors import FieldError, Forbidden, ValidationFailed
 from leadflow.core.writes import WriteContext
 from leadflow.customers.models import Customer
 from leadflow.deals.models import Deal
-from leadflow.gatekeeper import gate
+from leadflow.gatekeeper import freshness, gate
 from leadflow.org.visibility import sales_scope
 
 
@@ -72,10 +72,13 @@ def activity_record(
         payload=payload or {},
         external_id=external_id,
     )
-    gate.check(gate.Write(entity="activity", action="create", instance=activity, ctx=ctx))
+    verdict = gate.check(gate.Write(entity="activity", action="create", instance=activity, ctx=ctx))
     try:
         with transaction.atomic():
             activity.save()
+            verdict.record(activity)
+            if kind != ActivityKind.SYSTEM:
+                freshness.touch(metric="contact", source=ctx.source, owner_id=customer.owner_id, at=now)
             attachments = list(attachments)
             if attachments:
                 activity.attachments.set(attachments)

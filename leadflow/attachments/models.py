@@ -9,7 +9,22 @@ def _upload_to(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.sha256[:2]}/{instance.sha256[2:4]}/{instance.sha256}.{instance.extension or 'bin'}"
 
 
+class AttachmentKind(models.TextChoices):
+    """What a file is evidence of. The gatekeeper's stage-jump rule asks for certain kinds."""
+
+    OTHER = "other", _("Other")
+    CONTRACT_SCAN = "contract_scan", _("Contract scan")
+    EMAIL_SCREENSHOT = "email_screenshot", _("Email screenshot")
+    QUOTE = "quote", _("Quote")
+    PROPOSAL = "proposal", _("Proposal / POC report")
+    BUSINESS_LICENCE = "business_licence", _("Business licence")
+    DELIVERY_NOTE = "delivery_note", _("Delivery note")
+    PAYMENT_PROOF = "payment_proof", _("Payment receipt")
+    PHOTO = "photo", _("Photo")
+
+
 class Attachment(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
     file = models.FileField(_("file"), upload_to=_upload_to, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)

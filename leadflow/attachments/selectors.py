@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from leadflow.attachments.models import Attachment
 from leadflow.core.errors import NotFound
@@ -26,4 +27,4 @@ def attachment_get(user: User, pk: int) -> Attachment:
     try:
         return attachments_visible_to(user).get(pk=pk)
     except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise NotFound("File not found.") from None
+        raise NotFound(_("File not found.")) from None

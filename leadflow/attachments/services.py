@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import PurePath
 from typing import BinaryIO
 
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from leadflow.attachments.models import Attachment
+from leadflow.attachments.models import Attachment, AttachmentKind
 from leadflow.audit.services import audit_record
 from leadflow.core.errors import FieldError, ValidationFailed
 from leadflow.core.writes import WriteContext
@@ -59,6 +60,7 @@ def attachment_store(
     ctx: WriteContext,
     allowed: set[str] | None = None,
     customer_id: int | None = None,
+    kind: str = "other",
 ) -> Attachment:
     """Check and store one file.
 
@@ -114,6 +116,7 @@ def attachment_store(
             sha256=digest,
             uploaded_by=ctx.actor if ctx.actor and ctx.actor.pk else None,
             customer_id=customer_id,
+            kind=kind if kind in AttachmentKind.values else AttachmentKind.OTHER,
         )
         audit_record(
             ctx=ctx,
@@ -122,3 +125,38 @@ def attachment_store(
             changes={"name": name, "sha256": digest, "size": len(content), "type": mime},
         )
     return attachment
+
+
+def attachment_discard(*, attachments: Iterable[Attachment], ctx: WriteContext) -> int:
+    """Remove the rows of files that were stored for a write which was then refused (a stage
+    change the gatekeeper blocked, an activity that failed validation), so the refused write
+    leaves nothing behind. Rows that anything refers to are kept. The bytes stay on disk:
+    content-addressed, the next identical upload reuses them. Returns how many rows went."""
+    ids = {a.pk for a in attachments if a.pk}
+    if not ids:
+        return 0
+    referenced: set[int] = set()
+    for rel in Attachment._meta.get_fields(include_hidden=True):
+        if not rel.auto_created or rel.concrete:
+            continue
+        if rel.many_to_many:
+            through = rel.through
+            link = next(f for f in through._meta.fields if f.related_model is Attachment)
+            referenced |= set(
+                through.objects.filter(**{f"{link.name}__in": ids}).values_list(link.attname, flat=True)
+            )
+        elif rel.one_to_many or rel.one_to_one:
+            field = rel.field
+            referenced |= set(
+                rel.related_model.objects.filter(**{f"{field.name}__in": ids}).values_list(
+                    field.attname, flat=True
+                )
+            )
+    with transaction.atomic():
+        orphans = list(Attachment.objects.filter(pk__in=ids - referenced))
+        for attachment in orphans:
+            audit_record(
+                ctx=ctx, obj=attachment, action="discard", changes={"name": attachment.original_name}
+            )
+        Attachment.objects.filter(pk__in=[a.pk for a in orphans]).delete()
+    return len(orphans)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -93,6 +94,12 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
         if fields is not None and f.name not in fields:
             continue
         value = f.value_from_object(instance)
+        if isinstance(f, models.DecimalField) and value is not None:
+            # As the column stores it ("380000" → "380000.00"), so before/after compare equal values equal.
+            try:
+                value = f.to_python(value).quantize(Decimal(1).scaleb(-f.decimal_places))
+            except (ValidationError, InvalidOperation):
+                pass
         if value is None or isinstance(value, bool | int | float | str):
             out[f.name] = value
         elif hasattr(value, "name") and hasattr(value, "url"):  # FieldFile

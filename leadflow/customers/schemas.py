@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from leadflow.core.api import Id, Moment
+
 
 class OwnerOut(Schema):
     id: int
@@ -50,10 +52,10 @@ class CustomerIn(Schema):
     status: str = "lead"
     source: str = "other"
     payment_terms: str = ""
-    first_contact_at: dt.datetime | None = None
-    first_visit_at: dt.datetime | None = None
+    first_contact_at: Moment | None = None
+    first_visit_at: Moment | None = None
     notes: str = ""
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class CustomerPatch(Schema):
@@ -66,10 +68,10 @@ class CustomerPatch(Schema):
     status: str | None = None
     source: str | None = None
     payment_terms: str | None = None
-    first_contact_at: dt.datetime | None = None
-    first_visit_at: dt.datetime | None = None
+    first_contact_at: Moment | None = None
+    first_visit_at: Moment | None = None
     notes: str | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class ContactOut(Schema):
@@ -94,6 +96,17 @@ class ContactIn(Schema):
     email: str = ""
     is_primary: bool = False
     notes: str = ""
+
+
+class ContactPatch(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=50)
+    title: str | None = None
+    mobile: str | None = None
+    phone: str | None = None
+    wechat: str | None = None
+    email: str | None = None
+    is_primary: bool | None = None
+    notes: str | None = None
 
 
 class ActivityOut(Schema):

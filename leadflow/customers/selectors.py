@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from leadflow.core.errors import NotFound
 from leadflow.customers.models import Contact, Customer
@@ -18,7 +19,7 @@ def customer_get(user: User, customer_id: int) -> Customer:
     try:
         return customers_visible_to(user).select_related("owner", "owner__team").get(pk=customer_id)
     except (Customer.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Customer not found.") from None
+        raise NotFound(_("Customer not found.")) from None
 
 
 def customer_search(
@@ -52,6 +53,13 @@ def customer_search(
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
     return Contact.objects.filter(customer__in=customers_visible_to(user).values("pk"))
+
+
+def contact_get(user: User, contact_id: int) -> Contact:
+    try:
+        return contacts_visible_to(user).select_related("customer").get(pk=contact_id)
+    except (Contact.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Contact not found.")) from None
 
 
 def customer_cities(user: User) -> list[str]:

@@ -13,7 +13,7 @@ from leadflow.core.writes import WriteContext, snapshot, validate_instance
 from leadflow.customers.address import parse_address
 from leadflow.customers.models import Contact, Customer
 from leadflow.customers.validators import normalize_credit_code, normalize_phone
-from leadflow.gatekeeper import gate
+from leadflow.gatekeeper import freshness, gate
 from leadflow.org.models import User
 from leadflow.org.visibility import sales_scope
 
@@ -40,7 +40,7 @@ def _normalize(customer: Customer) -> list[FieldError]:
 
     errors: list[FieldError] = []
     customer.name = (customer.name or "").strip()
-    if customer.credit_code:
+    if customer.credit_code and customer.credit_code.strip():  # blank means "not known", not a bad code
         try:
             customer.credit_code = normalize_credit_code(customer.credit_code)
         except ValidationError as exc:
@@ -74,10 +74,12 @@ def _save(customer: Customer, *, ctx: WriteContext, action: str, before: dict[st
         customer.province, customer.city = parsed.province, parsed.city
         customer.district, customer.adcode = parsed.district, parsed.adcode
     validate_instance(customer)
-    gate.check(gate.Write(entity="customer", action=action, instance=customer, ctx=ctx, before=before))
+    verdict = gate.check(gate.Write(entity="customer", action=action, instance=customer, ctx=ctx, before=before))
     try:
         with transaction.atomic():
             customer.save()
+            verdict.record(customer)
+            freshness.touch(metric="customers", source=ctx.source, owner_id=customer.owner_id)
             audit_record(ctx=ctx, obj=customer, action=action, before=before or {}, after=snapshot(customer))
     except IntegrityError as exc:  # a concurrent insert of the same credit code
         raise ValidationFailed(
@@ -151,12 +153,13 @@ def _contact_save(contact: Contact, *, ctx: WriteContext, changes: dict[str, Any
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
     validate_instance(contact)
-    gate.check(gate.Write(entity="contact", action=action, instance=contact, ctx=ctx, before=before or None))
+    verdict = gate.check(gate.Write(entity="contact", action=action, instance=contact, ctx=ctx, before=before or None))
     with transaction.atomic():
         if contact.is_primary:
             Contact.objects.filter(customer=contact.customer, is_primary=True).exclude(pk=contact.pk).update(
                 is_primary=False
             )
         contact.save()
+        verdict.record(contact)
         audit_record(ctx=ctx, obj=contact, action=action, before=before, after=snapshot(contact))
     return contact

@@ -31,7 +31,9 @@ class Stage(models.Model):
         WON = "won", _("Won")
         LOST = "lost", _("Lost")
 
-    pipeline = models.ForeignKey(Pipeline, verbose_name=_("pipeline"), on_delete=models.CASCADE, related_name="stages")
+    pipeline = models.ForeignKey(
+        Pipeline, verbose_name=_("pipeline"), on_delete=models.CASCADE, related_name="stages"
+    )
     name = models.CharField(_("name"), max_length=30)
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.OPEN)
@@ -61,7 +63,9 @@ class Deal(TimeStamped):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="deals"
     )
-    pipeline = models.ForeignKey(Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT, related_name="deals")
+    pipeline = models.ForeignKey(
+        Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT, related_name="deals"
+    )
     stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="deals")
     amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2, default=0)
     product_line = models.ForeignKey(

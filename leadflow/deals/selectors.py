@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from leadflow.core.errors import NotFound
 from leadflow.deals.models import Deal, Pipeline, Stage
@@ -14,15 +15,22 @@ def deals_visible_to(user: User) -> QuerySet[Deal]:
 
 def deal_get(user: User, deal_id: int) -> Deal:
     try:
-        return deals_visible_to(user).select_related("customer", "owner", "stage", "pipeline", "product_line").get(
-            pk=deal_id
+        return (
+            deals_visible_to(user)
+            .select_related("customer", "owner", "stage", "pipeline", "product_line")
+            .get(pk=deal_id)
         )
     except (Deal.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Deal not found.") from None
+        raise NotFound(_("Deal not found.")) from None
 
 
 def deal_search(
-    user: User, *, q: str = "", stage_id: int | None = None, owner_id: int | None = None, pipeline_id: int | None = None
+    user: User,
+    *,
+    q: str = "",
+    stage_id: int | None = None,
+    owner_id: int | None = None,
+    pipeline_id: int | None = None,
 ) -> QuerySet[Deal]:
     qs = deals_visible_to(user)
     if q:
@@ -37,11 +45,13 @@ def deal_search(
 
 
 def pipeline_for_industry(industry: str) -> Pipeline:
-    pipeline = Pipeline.objects.filter(industry=industry).first() or Pipeline.objects.filter(is_default=True).first()
+    pipeline = (
+        Pipeline.objects.filter(industry=industry).first() or Pipeline.objects.filter(is_default=True).first()
+    )
     if pipeline is None:
         pipeline = Pipeline.objects.order_by("pk").first()
     if pipeline is None:
-        raise NotFound("No pipeline is configured.")
+        raise NotFound(_("No pipeline is configured."))
     return pipeline
 
 
@@ -54,7 +64,9 @@ def kanban(user: User, pipeline: Pipeline, *, per_stage: int = 30) -> list[tuple
     columns = []
     for stage in pipeline.stages.all():
         items = list(
-            deals.filter(stage=stage).select_related("customer", "owner").order_by("-stage_changed_at", "-id")[:per_stage]
+            deals.filter(stage=stage)
+            .select_related("customer", "owner")
+            .order_by("-stage_changed_at", "-id")[:per_stage]
         )
         columns.append((stage, items, counts.get(stage.pk, 0)))
     return columns

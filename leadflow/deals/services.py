@@ -46,7 +46,9 @@ def deal_create(
     pipeline = stage.pipeline if stage else pipeline_for_industry(customer.industry)
     stage = stage or pipeline.stages.order_by("position").first()
     if stage is None:
-        raise ValidationFailed(_("The pipeline has no stages."), errors=[FieldError("stage", _("The pipeline has no stages."))])
+        raise ValidationFailed(
+            _("The pipeline has no stages."), errors=[FieldError("stage", _("The pipeline has no stages."))]
+        )
     now = timezone.now()
     deal = Deal(
         name=(name or "").strip(),
@@ -61,9 +63,10 @@ def deal_create(
         closed_at=now if stage.is_closed else None,
     )
     validate_instance(deal)
-    gate.check(gate.Write(entity="deal", action="create", instance=deal, ctx=ctx))
+    verdict = gate.check(gate.Write(entity="deal", action="create", instance=deal, ctx=ctx))
     with transaction.atomic():
         deal.save()
+        verdict.record(deal)
         audit_record(ctx=ctx, obj=deal, action="create", after=snapshot(deal))
         activity_record(
             customer=customer,
@@ -81,7 +84,9 @@ def deal_create(
 def deal_update(*, deal: Deal, ctx: WriteContext, **changes: Any) -> Deal:
     unknown = set(changes) - DEAL_FIELDS
     if unknown:
-        raise ValidationFailed(_("Unknown fields."), errors=[FieldError(f, _("Unknown field.")) for f in sorted(unknown)])
+        raise ValidationFailed(
+            _("Unknown fields."), errors=[FieldError(f, _("Unknown field.")) for f in sorted(unknown)]
+        )
     _require_visible(ctx, deal.owner_id)
     if "owner_id" in changes:
         _require_visible(ctx, changes["owner_id"])
@@ -89,9 +94,10 @@ def deal_update(*, deal: Deal, ctx: WriteContext, **changes: Any) -> Deal:
     for field, value in changes.items():
         setattr(deal, field, value)
     validate_instance(deal)
-    gate.check(gate.Write(entity="deal", action="update", instance=deal, ctx=ctx, before=before))
+    verdict = gate.check(gate.Write(entity="deal", action="update", instance=deal, ctx=ctx, before=before))
     with transaction.atomic():
         deal.save()
+        verdict.record(deal)
         audit_record(ctx=ctx, obj=deal, action="update", before=before, after=snapshot(deal))
     return deal
 
@@ -103,7 +109,8 @@ def deal_change_stage(
     _require_visible(ctx, deal.owner_id)
     if stage.pipeline_id != deal.pipeline_id:
         raise ValidationFailed(
-            _("That stage belongs to another pipeline."), errors=[FieldError("stage", _("That stage belongs to another pipeline."))]
+            _("That stage belongs to another pipeline."),
+            errors=[FieldError("stage", _("That stage belongs to another pipeline."))],
         )
     if stage.pk == deal.stage_id:
         return deal
@@ -111,7 +118,7 @@ def deal_change_stage(
     before = snapshot(deal)
     old_stage = deal.stage
     jump = stage.position - old_stage.position
-    gate.check(
+    verdict = gate.check(
         gate.Write(
             entity="deal",
             action="stage_change",
@@ -132,6 +139,7 @@ def deal_change_stage(
 
             raise Conflict(_("Someone else moved this deal meanwhile; reload and try again."))
         deal.refresh_from_db()
+        verdict.record(deal)
         audit_record(ctx=ctx, obj=deal, action="stage_change", before=before, after=snapshot(deal))
         activity_record(
             customer=deal.customer,
@@ -139,7 +147,13 @@ def deal_change_stage(
             ctx=ctx,
             deal=deal,
             text=note or _("%(from)s → %(to)s") % {"from": old_stage.name, "to": stage.name},
-            payload={"from": old_stage.name, "to": stage.name, "from_id": old_stage.pk, "to_id": stage.pk, "jump": jump},
+            payload={
+                "from": old_stage.name,
+                "to": stage.name,
+                "from_id": old_stage.pk,
+                "to_id": stage.pk,
+                "jump": jump,
+            },
             attachments=evidence,
             audit=False,
             authorized=True,

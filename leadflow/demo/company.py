@@ -9,3 +9,9 @@ DEMO_LOGINS = [
     ("rep3", "苏州相城店 销售 · own customers"),
     ("finance", "财务 · payments of every region"),
 ]
+
+# rep1's showcase customer: a hospital with a long, rich timeline (100+ activities).
+FLAGSHIP_CUSTOMER = "杭州仁和康复医院有限公司"
+# In the ``large`` dataset only: rep1's customer with exactly BENCH_TIMELINE_SIZE activities.
+BENCH_CUSTOMER = "浙江千禾医疗集团有限公司"
+BENCH_TIMELINE_SIZE = 1000

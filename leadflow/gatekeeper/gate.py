@@ -1,18 +1,19 @@
 """The one place where the data gatekeeper checks each write.
 
-Every service calls :func:`check` with the record as it is about to be saved, before anything is
-written. A check returns the verdict for the write: ``ok`` lets it through; a *block* finding (or a
-*confirm* finding without the user's confirmation) raises :class:`RuleViolation` and nothing is
-stored; a *hold* finding lets the record be stored with a pending-review status that keeps it out
-of every total.
+Every service calls :func:`check` with the record as it is about to be saved, before it opens its
+transaction. The active rules for the record's entity (rows an admin edits) each run their kind's
+``check``; then:
 
-Rule kinds are small classes registered in :data:`CHECKS`; the configurable rule rows and their
-default set arrive with the gatekeeper issue. Until then only the built-in checks run.
+1. a *block* finding, or a *confirm* finding without the user's confirmation, refuses the write:
+   the refusal is logged and :class:`RuleViolation` raised — nothing is stored;
+2. a *hold* finding lets the record be stored with a pending-review status that keeps it out of
+   every total (the service asks ``verdict.held``);
+3. the service calls ``verdict.record(instance)`` inside its transaction, which logs the confirmed
+   and held findings with the saved record's id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from leadflow.core.errors import RuleViolation, Violation
 from leadflow.core.writes import WriteContext
+from leadflow.gatekeeper.kinds import KINDS
 
 BLOCK, CONFIRM, HOLD = "block", "confirm", "hold"
 
@@ -39,28 +41,88 @@ class Write:
 
 @dataclass
 class Verdict:
+    write: Write | None = None
     violations: list[Violation] = field(default_factory=list)
 
     @property
     def held(self) -> bool:
         return any(v.severity == HOLD for v in self.violations)
 
+    def record(self, instance: models.Model | None = None) -> None:
+        """Log the findings that let the write through (confirmed, held), with the record's id."""
+        if self.violations and self.write is not None:
+            _log(self.write, self.violations, instance=instance)
 
-Check = Callable[[Write], list[Violation]]
-CHECKS: list[Check] = []
+
+# Checks registered in code, run beside the rules (each ``check(write) -> list[Violation]``).
+# Empty by default: the rules an admin edits are the gate's configuration.
+CHECKS: list = []
 
 
-def register(check: Check) -> Check:
-    CHECKS.append(check)
-    return check
+def rules_for(write: Write):
+    from leadflow.gatekeeper.models import Rule
+
+    rules = Rule.objects.filter(entity=write.entity, active=True).order_by("position", "id")
+    return [r for r in rules if not r.actions or write.action in r.actions]
 
 
 def check(write: Write) -> Verdict:
-    """Run every check for ``write``; raise on block, or on confirm without confirmation."""
     violations: list[Violation] = []
-    for rule in CHECKS:
-        violations.extend(rule(write))
+    for rule in rules_for(write):
+        kind = KINDS.get(rule.kind)
+        if kind is None:
+            continue
+        violations.extend(kind.check(rule, write))
+    for extra_check in CHECKS:
+        violations.extend(extra_check(write))
     refusing = [v for v in violations if v.severity == BLOCK or (v.severity == CONFIRM and not write.ctx.confirm)]
     if refusing:
+        _log(write, refusing, instance=None)
         raise RuleViolation(_("The data gatekeeper refused this change."), violations=refusing)
-    return Verdict(violations=violations)
+    return Verdict(write=write, violations=violations)
+
+
+def _owner_id(instance: models.Model) -> int | None:
+    for path in ("owner_id", "customer.owner_id"):
+        obj: Any = instance
+        for part in path.split("."):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                break
+        if obj is not None:
+            return obj
+    return None
+
+
+def _log(write: Write, violations: list[Violation], *, instance: models.Model | None) -> None:
+    from leadflow.gatekeeper.models import Rule, ViolationRecord
+
+    rules = {r.key: r for r in Rule.objects.filter(key__in={v.rule for v in violations})}
+    actor = write.ctx.actor if write.ctx.actor and write.ctx.actor.pk else None
+    rows = []
+    for v in violations:
+        if instance is None:
+            outcome = ViolationRecord.Outcome.REFUSED
+        elif v.severity == HOLD:
+            outcome = ViolationRecord.Outcome.HELD
+        else:
+            outcome = ViolationRecord.Outcome.CONFIRMED
+        rows.append(
+            ViolationRecord(
+                actor=actor,
+                owner_id=_owner_id(write.instance),
+                source=write.ctx.source,
+                path=(write.ctx.path or "")[:200],
+                rule=rules.get(v.rule),
+                rule_key=v.rule,
+                entity=write.entity,
+                action=write.action,
+                object_id=str(instance.pk) if instance is not None and instance.pk else (str(write.instance.pk or "")),
+                field=v.field[:60],
+                value=str(v.extra.get("value", ""))[:200],
+                severity=v.severity,
+                outcome=outcome,
+                message=str(v.message)[:300],
+            )
+        )
+    ViolationRecord.objects.bulk_create(rows)

@@ -110,3 +110,16 @@ class Payment(TimeStamped):
 
     def __str__(self) -> str:
         return f"¥{self.amount} · {self.received_at:%Y-%m-%d}"
+
+
+class CustomerPaymentMonth(models.Model):
+    """Accepted payments per customer and month (Asia/Shanghai): the aggregate the gatekeeper's
+    outlier rule reads instead of the payment history. Maintained by the payment services."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "month"], name="payment_month_once")]

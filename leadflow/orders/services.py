@@ -17,7 +17,8 @@ from leadflow.catalog.models import Product
 from leadflow.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from leadflow.core.writes import WriteContext, snapshot, validate_instance
 from leadflow.customers.models import Customer
-from leadflow.gatekeeper import gate
+from leadflow.gatekeeper import freshness, gate
+from leadflow.orders.aggregates import add_payment
 from leadflow.orders.models import Order, OrderLine, Payment
 from leadflow.org.visibility import money_scope
 
@@ -84,10 +85,12 @@ def order_create(
         external_id=external_id or None,
     )
     validate_instance(order)
-    gate.check(gate.Write(entity="order", action="create", instance=order, ctx=ctx, extra={"lines": built}))
+    verdict = gate.check(gate.Write(entity="order", action="create", instance=order, ctx=ctx, extra={"lines": built}))
     try:
         with transaction.atomic():
             order.save()
+            verdict.record(order)
+            freshness.touch(metric="orders", source=ctx.source, owner_id=customer.owner_id)
             for line in built:
                 line.order = order
             OrderLine.objects.bulk_create(built)
@@ -138,6 +141,10 @@ def payment_create(
         payment.review_status = Payment.Review.PENDING
     with transaction.atomic():
         payment.save()
+        verdict.record(payment)
+        freshness.touch(metric="payments", source=ctx.source, owner_id=customer.owner_id)
+        if payment.review_status == Payment.Review.ACCEPTED:
+            add_payment(payment)
         audit_record(ctx=ctx, obj=payment, action="create", after=snapshot(payment))
         activity_record(
             customer=customer,

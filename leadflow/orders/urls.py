@@ -5,5 +5,5 @@ from leadflow.orders import views
 app_name = "orders"
 
 urlpatterns = [
-    path("payments/", views.placeholder, name="payments"),
+    path("payments/", views.payment_list, name="payments"),
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The main navigation, by role. Each entry: (url name, label)."""
+    """The main navigation, by role. Each entry: (url name, label, current?)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
@@ -15,4 +15,6 @@ def navigation(request: HttpRequest) -> dict:
     items += [("orders:payments", _("Payments"))]
     if user.is_staff or user.is_admin_role:
         items += [("admin:index", _("Settings"))]
-    return {"nav": items}
+    match = getattr(request, "resolver_match", None)
+    section = match.namespace if match else ""
+    return {"nav": [(name, label, name.split(":")[0] == section) for name, label in items]}

@@ -18,4 +18,6 @@ site_patterns = [
     path("deals/", include("leadflow.deals.urls")),
     path("money/", include("leadflow.orders.urls")),
     path("files/", include("leadflow.attachments.urls")),
+    path("commitments/", include("leadflow.commitments.urls")),
+    path("inbox/", include("leadflow.notify.urls")),
 ]

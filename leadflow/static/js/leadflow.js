@@ -3,3 +3,12 @@ document.addEventListener("htmx:configRequest", function (event) {
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (token) { event.detail.headers["X-CSRFToken"] = token.value; }
 });
+
+// Horizontal strips (pipeline switcher, kanban): bring the current item into view on a phone.
+document.addEventListener("DOMContentLoaded", function () {
+  var current = document.querySelector(".pipeline-switch [aria-current]");
+  if (current && current.scrollIntoView) {
+    current.scrollIntoView({ block: "nearest", inline: "center" });
+    window.scrollTo(0, 0);
+  }
+});
