@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -24,11 +25,12 @@ from leadflow.customers.selectors import customers_visible_to
 from leadflow.customers.validators import normalize_credit_code, normalize_phone
 from leadflow.deals.models import Deal, Stage
 from leadflow.demo import data
+from leadflow.demo import generate as generate_module
 from leadflow.demo.bulk import converter
 from leadflow.demo.company import DEMO_LOGINS, FLAGSHIP_CUSTOMER
-from leadflow.demo.generate import NotEmpty, demo_reset, generate
+from leadflow.demo.generate import NotEmpty, demo_reset, generate, reset_plan
 from leadflow.orders.models import Order, Payment
-from leadflow.org.models import Role, User
+from leadflow.org.models import Department, Role, User
 from leadflow.workcalendar.calendar import is_workday
 
 TODAY = dt.date(2026, 6, 30)
@@ -253,3 +255,35 @@ def test_it_converts_values_as_django_does(db):
         json.loads(converter(Activity._meta.get_field("payload"), connection)(samples["payload"]))
         == samples["payload"]
     )
+
+
+def test_it_keeps_configuration_when_resetting(demo):
+    wiped = set(reset_plan().wipe)
+    kept = {m: m.objects.count() for m in apps.get_models() if m not in wiped and not m._meta.proxy}
+    demo_reset()
+    assert {m: m.objects.count() for m in kept} == kept
+    assert Stage.objects.exists() and Department.objects.exists()
+    assert not (
+        User.objects.exists()
+        or Customer.objects.exists()
+        or Activity.objects.exists()
+        or Order.objects.exists()
+    )
+
+
+def test_it_unlinks_rows_of_kept_tables_instead_of_deleting_them(demo, monkeypatch):
+    try:
+        record_model = apps.get_model("gatekeeper", "ViolationRecord")
+    except LookupError:
+        pytest.skip("no gatekeeper log to keep")
+    monkeypatch.setattr(generate_module, "LOGS", set())  # pretend the log were configuration
+    rep1 = User.objects.get(username="rep1")
+    record = record_model.objects.create(
+        actor=rep1, owner=rep1, source="web", rule_key="demo", entity="customer", action="create", field="name",
+        severity="block", outcome="refused", message="demo",
+    )  # fmt: skip
+    demo_reset()
+    record.refresh_from_db()
+    assert record.actor_id is None and record.owner_id is None
+    generate(scale="tiny", seed=3, today=TODAY)
+    assert User.objects.order_by("pk").first().pk == 1  # ids start again, so a seed gives the same ids

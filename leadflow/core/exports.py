@@ -28,7 +28,9 @@ def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[str], Iter
     wb = Workbook(write_only=False)
     wb.remove(wb.active)
     for title, header, rows in sheets:
-        ws = wb.create_sheet(title=title[:31])
+        # Excel refuses these characters in a sheet title, and more than 31 characters.
+        safe = "".join(" " if ch in '[]:*?/\\' else ch for ch in str(title)).strip()[:31] or "Sheet"
+        ws = wb.create_sheet(title=safe)
         ws.append(list(header))
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from leadflow.core.errors import FieldError, ValidationFailed
 
@@ -28,16 +29,16 @@ log = logging.getLogger(__name__)
 class Source(models.TextChoices):
     """Where a write or an activity came from. Also the key for idempotent ingest."""
 
-    WEB = "web", "Web"
-    MOBILE = "mobile", "Mobile"
-    API = "api", "API"
-    IMPORT = "import", "Import"
-    ERP = "erp", "ERP"
-    DINGTALK = "dingtalk", "DingTalk"
-    WECOM = "wecom", "WeCom"
-    OCR = "ocr", "OCR"
-    ADMIN = "admin", "Admin"
-    SYSTEM = "system", "System"
+    WEB = "web", _lazy("Web")
+    MOBILE = "mobile", _lazy("Mobile")
+    API = "api", _lazy("API")
+    IMPORT = "import", _lazy("Import")
+    ERP = "erp", _lazy("ERP")
+    DINGTALK = "dingtalk", _lazy("DingTalk")
+    WECOM = "wecom", _lazy("WeCom")
+    OCR = "ocr", _lazy("OCR")
+    ADMIN = "admin", _lazy("Admin")
+    SYSTEM = "system", _lazy("System")
 
 
 @dataclass

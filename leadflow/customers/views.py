@@ -12,6 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from django.utils import timezone
+
+from leadflow.commitments.models import Commitment
+from leadflow.commitments.selectors import commitments_visible_to
 from leadflow.activities.selectors import customer_timeline
 from leadflow.activities.services import activity_record
 from leadflow.core.errors import LeadflowError
@@ -119,6 +123,12 @@ def _detail_context(request: HttpRequest, customer: Customer, **forms) -> dict:
         "contact_form": forms.get("contact_form") or ContactForm(prefix="contact"),
         "activity_form": forms.get("activity_form") or ActivityForm(prefix="activity"),
         "open_contact_form": "contact_form" in forms,
+        "commitments": commitments_visible_to(user)
+        .filter(customer=customer, status=Commitment.Status.OPEN)
+        .select_related("deliverable_type")
+        .order_by("due_at"),
+        "customer_pk_str": str(customer.pk),
+        "now": timezone.now(),
     }
 
 

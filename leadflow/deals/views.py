@@ -7,10 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from leadflow.activities.selectors import customer_timeline
+from leadflow.commitments.models import Commitment
+from leadflow.commitments.selectors import commitments_visible_to
 from leadflow.attachments.models import AttachmentKind
 from leadflow.core.errors import LeadflowError
 from leadflow.core.writes import Source, WriteContext
@@ -74,6 +77,12 @@ def _detail_context(request: HttpRequest, deal: Deal, *, stage_form: StageChange
         "stages": [(s, i < current, s.pk == deal.stage_id) for i, s in enumerate(stages)],
         "stage_form": stage_form or StageChangeForm(deal=deal, prefix="stage"),
         "activities": customer_timeline(deal.customer).filter(deal=deal)[:30],
+        "commitments": commitments_visible_to(request.user)
+        .filter(deal=deal, status=Commitment.Status.OPEN)
+        .select_related("deliverable_type")
+        .order_by("due_at"),
+        "deal_pk_str": str(deal.pk),
+        "now": timezone.now(),
     }
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from stdnum.cn import uscc
 
@@ -142,6 +143,8 @@ METHOD_NAMES = {
     "alipay": "支付宝",
 }
 LOAD_ORDER = [Customer, Contact, Deal, Order, OrderLine, Payment, Activity]
+# Logs of what happened to the data: they go with it (only optional links point at users).
+LOGS = {"gatekeeper.violationrecord"}
 # Rows the migrations seed and `--reset` keeps: configuration, not demo data.
 KEEP = {
     "deals.pipeline",
@@ -172,53 +175,88 @@ def database_is_empty() -> bool:
     return not User.objects.exists() and not Customer.objects.exists()
 
 
-def _models_to_clear() -> list[type[models.Model]]:
-    """Users, the org, the catalogue, customers — and every table that points at them."""
+@dataclass
+class ResetPlan:
+    wipe: list[type[models.Model]]  # tables emptied
+    unlink: list[tuple[type[models.Model], models.Field]]  # kept tables' SET_NULL links into them
+
+
+def reset_plan() -> ResetPlan:
+    """What ``--reset`` deletes: users, the org, the catalogue, customers, the audit trail and
+    attachments — and, following Django's ``on_delete``, every table whose rows cannot outlive
+    them (CASCADE, PROTECT or a required link). A kept table's optional ``SET_NULL`` link
+    (configuration an admin edited, say) is set to NULL instead, so configuration survives."""
     from django.contrib.sessions.models import Session
 
-    chosen: dict[str, type[models.Model]] = {
-        m._meta.label_lower: m
-        for m in (User, Region, Branch, Team, ProductLine, ProductCategory, Product, Customer, Session)
-    }
+    from leadflow.attachments.models import Attachment
+    from leadflow.audit.models import AuditEntry
+
+    roots = (
+        User,
+        Region,
+        Branch,
+        Team,
+        ProductLine,
+        ProductCategory,
+        Product,
+        Customer,
+        Session,
+        AuditEntry,
+        Attachment,
+    )
+    wipe: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in roots}
     every = [m for m in apps.get_models(include_auto_created=True) if not m._meta.proxy]
+    wipe.update({m._meta.label_lower: m for m in every if m._meta.label_lower in LOGS})
+
+    def links(model: type[models.Model]) -> list[models.Field]:
+        return [
+            f
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model._meta.label_lower in wipe
+        ]
+
     grew = True
     while grew:
         grew = False
         for model in every:
             label = model._meta.label_lower
-            if label in chosen or label in KEEP:
+            if label in wipe or label in KEEP:
                 continue
-            targets = {
-                f.related_model._meta.label_lower for f in model._meta.concrete_fields if f.is_relation
-            }
-            if targets & set(chosen):
-                chosen[label] = model
+            if any(
+                not f.null or f.remote_field.on_delete in (models.CASCADE, models.PROTECT, models.RESTRICT)
+                for f in links(model)
+            ):
+                wipe[label] = model
                 grew = True
-    return list(chosen.values())
+    unlink = [(m, f) for m in every if m._meta.label_lower not in wipe for f in links(m)]
+    return ResetPlan(list(wipe.values()), unlink)
 
 
 def demo_reset(*, progress: Progress | None = None) -> list[str]:
-    """Delete users, the org, the catalogue, customers and everything that points at them.
-
-    Keeps what the migrations seed (pipelines, departments, the work calendar). Returns the
-    tables emptied.
-    """
-    targets = _models_to_clear()
-    tables = [m._meta.db_table for m in targets]
+    """Delete the demo data (see :func:`reset_plan`); keep what the migrations seed — pipelines,
+    departments, the work calendar, gatekeeper rules, deliverable types. Returns the tables emptied."""
+    plan = reset_plan()
+    tables = [m._meta.db_table for m in plan.wipe]
     qn = connection.ops.quote_name
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Check deferred foreign keys now: TRUNCATE refuses tables with pending checks.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in tables)} RESTART IDENTITY")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            else:
-                for table in tables:
-                    cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - table names from Django models
-                if connection.vendor == "sqlite":
-                    marks = ", ".join(["%s"] * len(tables))
-                    cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({marks})", tables)  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, field in plan.unlink:
+            table, column = qn(model._meta.db_table), qn(field.column)
+            cursor.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL")  # noqa: S608
+        if connection.vendor == "postgresql" and not plan.unlink:
+            # Check deferred foreign keys now: TRUNCATE refuses tables with pending checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in tables)} RESTART IDENTITY")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:  # (PostgreSQL cannot TRUNCATE a table another kept table references)
+            for table in tables:
+                cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608 - table names from Django models
+            if connection.vendor == "sqlite":
+                marks = ", ".join(["%s"] * len(tables))
+                cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({marks})", tables)  # noqa: S608
+            else:  # ids start at 1 again, so the same seed gives the same ids
+                sequences = [{"table": m._meta.db_table, "column": m._meta.pk.column} for m in plan.wipe]
+                for sql in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
+                    cursor.execute(sql)
     if progress:
         progress(f"Deleted the data of {len(tables)} tables.")
     return tables
@@ -271,7 +309,6 @@ class _Event:
     payload: dict[str, Any] = field(default_factory=dict)
     deal_id: int | None = None
     external_id: str | None = None
-    light: bool = False  # a call/chat/visit/note/email, as opposed to a deal, order or payment event
 
 
 def generate(
@@ -624,7 +661,6 @@ class _Generator:
                 owner_id,
                 words.fill(rng.choice(data.FIRST_CONTACT[how])),
                 {"first_contact": True},
-                light=True,
             )
         )
         if how == "chat":
@@ -639,7 +675,6 @@ class _Generator:
                     owner_id,
                     text,
                     {"first_visit": True, "check_in": name, "contact": words.contact["name"]},
-                    light=True,
                 )
             )
 
@@ -922,7 +957,6 @@ class _Generator:
                             text,
                             {"contact": words.contact["name"], "deal_id": deal_id},
                             deal_id,
-                            light=True,
                         )
                     )
             closed = path[-1].kind != Stage.Kind.OPEN
@@ -1171,7 +1205,6 @@ class _Generator:
                                 "chat": CHANNEL_NAMES[channel],
                             },
                             external_id=f"{cid}-{msg}",
-                            light=True,
                         )
                     )
                     msg += 1
@@ -1186,13 +1219,11 @@ class _Generator:
                     "duration_s": rng.randrange(30, 900),
                     "contact": words.contact["name"],
                 }
-                events.append(
-                    _Event(at, "call", rng.choice(("mobile", "web")), owner_id, text, payload, light=True)
-                )
+                events.append(_Event(at, "call", rng.choice(("mobile", "web")), owner_id, text, payload))
             elif kind == "visit":
                 text = words.fill(rng.choice(data.VISITS[words.industry]))
                 payload = {"contact": words.contact["name"], "check_in": words.customer}
-                events.append(_Event(at, "visit", "mobile", owner_id, text, payload, light=True))
+                events.append(_Event(at, "visit", "mobile", owner_id, text, payload))
             elif kind == "note":
                 events.append(
                     _Event(
@@ -1202,13 +1233,12 @@ class _Generator:
                         owner_id,
                         words.fill(rng.choice(data.NOTES[words.industry])),
                         {},
-                        light=True,
                     )
                 )
             else:
                 text = words.fill(rng.choice(data.EMAILS))
                 payload = {"to": words.contact["name"], "subject": text}
-                events.append(_Event(at, "email", "web", owner_id, text, payload, light=True))
+                events.append(_Event(at, "email", "web", owner_id, text, payload))
             made += 1
 
     def _recording_delay(self, e: _Event) -> dt.timedelta:

@@ -9,7 +9,9 @@ from typing import Any
 
 import yaml
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leadflow.core.writes import Source
 from leadflow.gatekeeper.kinds import KINDS
@@ -20,7 +22,7 @@ from leadflow.org.models import User
 # Where a write came from, in words a user reads (Source's own labels are codes).
 SOURCE_LABELS = {
     Source.WEB: _("Web form"),
-    Source.MOBILE: _("Mobile"),
+    Source.MOBILE: _("Mobile app"),
     Source.API: _("API"),
     Source.IMPORT: _("Import"),
     Source.ERP: _("ERP"),
@@ -96,7 +98,9 @@ class ViolationFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), required=False)
     owner = forms.ChoiceField(label=_("Rep"), required=False)
     outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", _("All outcomes")), *ViolationRecord.Outcome.choices]
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("All outcomes")), *ViolationRecord.Outcome.choices],
     )
     week = forms.DateField(
         label=_("Week of"),
@@ -109,9 +113,15 @@ class ViolationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = [
             ("", _("All rules")),
-            *((key, name) for key, name in Rule.objects.order_by("position", "id").values_list("key", "name")),
+            *(
+                (key, name)
+                for key, name in Rule.objects.order_by("position", "id").values_list("key", "name")
+            ),
         ]
-        self.fields["source"].choices = [("", _("All sources")), *((s, source_label(s)) for s in Source.values)]
+        self.fields["source"].choices = [
+            ("", _("All sources")),
+            *((s, source_label(s)) for s in Source.values),
+        ]
         owner_choices: list[tuple[str, Any]] = [("", _("All reps")), *((str(u.pk), str(u)) for u in owners)]
         if show_no_owner:
             owner_choices.append(("none", _("No owner")))
@@ -129,7 +139,9 @@ class ViolationFilterForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    key = forms.SlugField(label=_("Key"), max_length=60, help_text=_("Letters, digits and hyphens; the name in YAML files."))
+    key = forms.SlugField(
+        label=_("Key"), max_length=60, help_text=_("Letters, digits and hyphens; the name in YAML files.")
+    )
     name = forms.CharField(label=_("Name"), max_length=100)
     entity = forms.ChoiceField(label=_("Record"), choices=Entity.choices)
     actions = forms.CharField(
@@ -154,8 +166,10 @@ class RuleForm(forms.Form):
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     message_zh = forms.CharField(label=_("Message (Chinese)"), max_length=300)
     message_en = forms.CharField(label=_("Message (English)"), max_length=300, required=False)
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=100000, initial=100)
+    active = forms.BooleanField(label=pgettext_lazy("rule", "Active"), required=False, initial=True)
+    position = forms.IntegerField(
+        label=pgettext_lazy("rule", "Order"), min_value=0, max_value=100000, initial=100
+    )
 
     def __init__(self, *args: Any, rule: Rule | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -232,8 +246,40 @@ class RuleImportForm(forms.Form):
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
 
+    # The columns the rule service stores as given: checked here against the model (lengths,
+    # key format, order ≥ 0), so that a long name is a message, not a database error.
+    COLUMNS = ("key", "name", "message_zh", "message_en", "active", "position")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            parsed = yaml.safe_load(data.get("file") or "")
+        except yaml.YAMLError:
+            return data  # the import service explains it
+        items = parsed.get("rules") if isinstance(parsed, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            present = [name for name in self.COLUMNS if name in item]
+            rule = Rule(**{name: item[name] for name in present})
+            excluded = [f.name for f in Rule._meta.fields if f.name not in present]
+            try:
+                rule.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        self.add_error(
+                            None,
+                            _("Rule %(n)d, %(field)s: %(message)s")
+                            % {"n": i + 1, "field": field, "message": message},
+                        )
+        return data
+
 
 class FreshnessSettingsForm(forms.Form):
     threshold_hours = forms.IntegerField(
-        label=_("Stale after (working hours)"), min_value=1, max_value=200, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("Stale after (working hours)"),
+        min_value=1,
+        max_value=200,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -78,8 +79,21 @@ def rule_clean(data: dict[str, Any]) -> dict[str, Any]:
                 errors.append(FieldError("params", str(exc)))
     if not (data.get("message_zh") or "").strip():
         errors.append(FieldError("message_zh", _("Write the message users will see.")))
-    if not (data.get("key") or "").strip():
+    key = str(data.get("key") or "").strip()
+    if not key:
         errors.append(FieldError("key", _("This field is required.")))
+    elif len(key) > 60 or not re.fullmatch(r"[-a-zA-Z0-9_]+", key):
+        errors.append(FieldError("key", _("Use at most 60 letters, digits, hyphens or underscores.")))
+    for name, limit in (("name", 100), ("message_zh", 300), ("message_en", 300)):
+        if len(str(data.get(name) or "")) > limit:
+            errors.append(FieldError(name, _("At most %(n)d characters.") % {"n": limit}))
+    if not str(data.get("name") or "").strip():
+        errors.append(FieldError("name", _("This field is required.")))
+    position = data.get("position", 100)
+    if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position <= 1_000_000:
+        errors.append(FieldError("position", _("The order must be a whole number from 0 to 1,000,000.")))
+    if len(fields) > 10 or any(len(f) > 60 for f in fields):
+        errors.append(FieldError("fields", _("At most 10 fields of at most 60 characters.")))
     if errors:
         raise ValidationFailed(_("The rule is not valid."), errors=errors)
     out["fields"], out["actions"] = fields, actions

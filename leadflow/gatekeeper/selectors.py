@@ -38,16 +38,24 @@ def violation_counts(qs: QuerySet[ViolationRecord], by: str) -> list[dict[str, A
     {"key", "label", "refused", "confirmed", "held", "total"}; ``key`` is what the log filter takes."""
     if by == "owner":
         rows = qs.values("owner_id").annotate(**_outcome_counts()).order_by("-total", "owner_id")
-        names = {u.pk: str(u) for u in User.objects.filter(pk__in=[r["owner_id"] for r in rows if r["owner_id"]])}
+        names = {
+            u.pk: str(u) for u in User.objects.filter(pk__in=[r["owner_id"] for r in rows if r["owner_id"]])
+        }
         return [
-            {**r, "key": str(r["owner_id"]) if r["owner_id"] else "none", "label": names.get(r["owner_id"], "")}
+            {
+                **r,
+                "key": str(r["owner_id"]) if r["owner_id"] else "none",
+                "label": names.get(r["owner_id"], ""),
+            }
             for r in rows
         ]
     if by == "source":
         rows = qs.values("source").annotate(**_outcome_counts()).order_by("-total", "source")
         return [{**r, "key": r["source"], "label": r["source"]} for r in rows]
     if by == "rule":
-        rows = qs.values("rule_key", "rule__name").annotate(**_outcome_counts()).order_by("-total", "rule_key")
+        rows = (
+            qs.values("rule_key", "rule__name").annotate(**_outcome_counts()).order_by("-total", "rule_key")
+        )
         return [{**r, "key": r["rule_key"], "label": r["rule__name"] or r["rule_key"]} for r in rows]
     raise ValueError(by)
 
@@ -56,7 +64,9 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def violation_trend(qs: QuerySet[ViolationRecord], *, weeks: int = 12, now: dt.datetime | None = None) -> dict[str, Any]:
+def violation_trend(
+    qs: QuerySet[ViolationRecord], *, weeks: int = 12, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Findings per week (Monday to Sunday, local time) and outcome over the last ``weeks`` weeks,
     the current week included: {"weeks": [date, …], "series": {outcome: [count, …]}}."""
     today = timezone.localdate(now or timezone.now())

@@ -34,7 +34,14 @@ from leadflow.gatekeeper.forms import (
     source_label,
 )
 from leadflow.gatekeeper.models import FreshnessSettings, Rule, ViolationRecord
-from leadflow.gatekeeper.reviews import can_review, payment_approve, payment_reject, review_evidence, review_get, reviews_pending
+from leadflow.gatekeeper.reviews import (
+    can_review,
+    payment_approve,
+    payment_reject,
+    review_evidence,
+    review_get,
+    reviews_pending,
+)
 from leadflow.gatekeeper.rules import rule_save, rules_export, rules_import
 from leadflow.gatekeeper.selectors import (
     OUTCOMES,
@@ -112,9 +119,14 @@ def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
         else:
             values = {"amount": payment.amount, "customer": payment.customer.name}
             if approve:
-                messages.success(request, _("Approved ¥%(amount)s from %(customer)s: it now counts.") % values)
+                messages.success(
+                    request, _("Approved ¥%(amount)s from %(customer)s: it now counts.") % values
+                )
             else:
-                messages.success(request, _("Rejected ¥%(amount)s from %(customer)s: kept for the audit, never counted.") % values)
+                messages.success(
+                    request,
+                    _("Rejected ¥%(amount)s from %(customer)s: kept for the audit, never counted.") % values,
+                )
             return redirect("quality:reviews")
     return _review_page(request, payment, **{f"{prefix}_form": form})
 
@@ -174,7 +186,8 @@ def quality_index(request: HttpRequest) -> HttpResponse:
         ],
     }
     weeks = [
-        (d, _log_url(week=d.isoformat()), [trend["series"][o][i] for o in OUTCOMES]) for i, d in enumerate(trend["weeks"])
+        (d, _log_url(week=d.isoformat()), [trend["series"][o][i] for o in OUTCOMES])
+        for i, d in enumerate(trend["weeks"])
     ]
     context = {
         "tables": tables,
@@ -189,7 +202,9 @@ def quality_index(request: HttpRequest) -> HttpResponse:
 def _filtered_log(request: HttpRequest):
     qs = violations_visible_to(request.user)
     owners = User.objects.filter(pk__in=qs.exclude(owner=None).values("owner_id")).order_by("username")
-    form = ViolationFilterForm(request.GET or None, owners=list(owners), show_no_owner=_sees_everything(request.user))
+    form = ViolationFilterForm(
+        request.GET or None, owners=list(owners), show_no_owner=_sees_everything(request.user)
+    )
     f = form.filters()
     if f.get("rule"):
         qs = qs.filter(rule_key=f["rule"])
@@ -214,21 +229,44 @@ def violation_log(request: HttpRequest) -> HttpResponse:
     form, qs, filtered = _filtered_log(request)
     if request.GET.get("export") == "xlsx":
         header = [
-            _("At"), _("By"), _("Rep"), _("Source"), _("Path"), _("Rule"), _("Record"), _("Record id"),
-            _("Field"), _("Value"), _("Severity"), _("Outcome"), _("Message"),
+            _("At"),
+            _("By"),
+            _("Rep"),
+            _("Source"),
+            _("Path"),
+            _("Rule"),
+            _("Record"),
+            _("Record id"),
+            _("Field"),
+            _("Value"),
+            _("Severity"),
+            _("Outcome"),
+            _("Message"),
         ]
         rows = (
             [
-                v.at, str(v.actor or ""), str(v.owner or ""), source_label(v.source), v.path,
-                v.rule.name if v.rule else v.rule_key, v.entity, v.object_id, v.field, v.value,
-                v.get_severity_display(), v.get_outcome_display(), v.message,
+                v.at,
+                str(v.actor or ""),
+                str(v.owner or ""),
+                source_label(v.source),
+                v.path,
+                v.rule.name if v.rule else v.rule_key,
+                v.entity,
+                v.object_id,
+                v.field,
+                v.value,
+                v.get_severity_display(),
+                v.get_outcome_display(),
+                v.message,
             ]
             for v in qs.iterator(chunk_size=2000)
         )
         return xlsx_response("violations.xlsx", [(_("Violation log"), header, rows)])
     page = page_of(request, qs)
     rows = [(v, source_label(v.source)) for v in page]
-    return render(request, "gatekeeper/log.html", {"form": form, "page_obj": page, "rows": rows, "filtered": filtered})
+    return render(
+        request, "gatekeeper/log.html", {"form": form, "page_obj": page, "rows": rows, "filtered": filtered}
+    )
 
 
 # --- Freshness board --------------------------------------------------------------------------
@@ -240,13 +278,17 @@ def freshness_board(request: HttpRequest) -> HttpResponse:
     form = None
     if request.user.is_admin_role:
         current = FreshnessSettings.current()
-        form = FreshnessSettingsForm(request.POST or None, initial={"threshold_hours": current.threshold_hours})
+        form = FreshnessSettingsForm(
+            request.POST or None, initial={"threshold_hours": current.threshold_hours}
+        )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(_("Only an administrator can change the freshness threshold."))
         if form.is_valid():
             try:
-                freshness.freshness_settings_update(threshold_hours=form.cleaned_data["threshold_hours"], ctx=_ctx(request))
+                freshness.freshness_settings_update(
+                    threshold_hours=form.cleaned_data["threshold_hours"], ctx=_ctx(request)
+                )
             except LeadflowError as exc:
                 apply_errors(form, exc)
             else:
@@ -262,13 +304,17 @@ def freshness_board(request: HttpRequest) -> HttpResponse:
         "settings": settings,
         "form": form,
     }
-    return render(request, "gatekeeper/freshness.html", context, status=422 if form is not None and form.errors else 200)
+    return render(
+        request, "gatekeeper/freshness.html", context, status=422 if form is not None and form.errors else 200
+    )
 
 
 # --- Rules ------------------------------------------------------------------------------------
 
 
-def _rules_page(request: HttpRequest, import_form: RuleImportForm | None = None, import_errors: list[str] | None = None) -> HttpResponse:
+def _rules_page(
+    request: HttpRequest, import_form: RuleImportForm | None = None, import_errors: list[str] | None = None
+) -> HttpResponse:
     rules = [(r, kind_label(r.kind)) for r in Rule.objects.order_by("position", "id")]
     context = {
         "rules": rules,
@@ -295,7 +341,9 @@ def _rule_form(request: HttpRequest, rule: Rule | None) -> HttpResponse:
         except LeadflowError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Rule “%(name)s” saved. It applies from the next write.") % {"name": saved.name})
+            messages.success(
+                request, _("Rule “%(name)s” saved. It applies from the next write.") % {"name": saved.name}
+            )
             return redirect("quality:rules")
     kinds = [(code, str(label), str(text)) for code, (label, text) in KIND_HELP.items()]
     return render(
@@ -353,7 +401,9 @@ def rule_import(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _rules_page(request, import_form=form)
     try:
-        counts = rules_import(form.cleaned_data["file"], ctx=_ctx(request), replace=form.cleaned_data["replace"])
+        counts = rules_import(
+            form.cleaned_data["file"], ctx=_ctx(request), replace=form.cleaned_data["replace"]
+        )
     except ValidationFailed as exc:
         errors = [exc.detail, *(_import_error(e.field, e.message) for e in exc.errors)]
         return _rules_page(request, import_form=form, import_errors=errors)

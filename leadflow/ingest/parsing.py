@@ -59,8 +59,9 @@ def _rows_csv(data: bytes) -> Iterator[list[Any]]:
 
 
 def read_table(data: bytes, extension: str, columns: dict[str, tuple[str, ...]]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Return (the recognised column names, the rows as dicts). Blank rows are skipped (they hold
-    no data); every other row is returned, to be accounted for in the report."""
+    """Return (the recognised column names, the rows as dicts, each with its sheet row number
+    under ``_row``). Blank rows are skipped (they hold no data); every other row is returned, to be
+    accounted for in the report."""
     rows = _rows_xlsx(data) if extension in ("xlsx", "xlsm") else _rows_csv(data)
     try:
         header = next(rows)
@@ -75,10 +76,10 @@ def read_table(data: bytes, extension: str, columns: dict[str, tuple[str, ...]])
             errors=[FieldError("file", _("No known column headers."))],
         )
     out = []
-    for values in rows:
+    for number, values in enumerate(rows, start=2):  # row 1 is the header
         if all(v in (None, "") for v in values):
             continue
-        record = {}
+        record: dict[str, Any] = {"_row": number}
         for key, value in zip(keys, values, strict=False):
             if key:
                 record[key] = value.strip() if isinstance(value, str) else value

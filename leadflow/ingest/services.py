@@ -151,9 +151,10 @@ def import_run(job_id: int) -> ImportJob:
     try:
         with job.file.file.open("rb") as handle:
             data = handle.read()
-        _, rows = read_table(data, job.file.extension, columns)
-    except (LeadflowError, OSError, ValueError, KeyError) as exc:
+        _columns, rows = read_table(data, job.file.extension, columns)
+    except Exception as exc:  # openpyxl and zipfile raise many kinds for a damaged file
         message = exc.detail if isinstance(exc, LeadflowError) else _("The file could not be read: %(error)s") % {"error": exc}
+        log.info("import #%s: unreadable file: %r", job.pk, exc)
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=message, finished_at=timezone.now())
         job.refresh_from_db()
         return job
@@ -165,8 +166,8 @@ def import_run(job_id: int) -> ImportJob:
     report: list[dict[str, Any]] = []
     counts = {"created": 0, "held": 0, "refused": 0}
     ImportJob.objects.filter(pk=job.pk).update(total=len(rows))
-    for index, row in enumerate(rows, start=2):  # row 1 is the header
-        entry: dict[str, Any] = {"row": index}
+    for row in rows:
+        entry: dict[str, Any] = {"row": row.pop("_row")}
         try:
             status, pk = handler(row, ctx)
             entry.update(status=status, id=pk)

@@ -11,10 +11,23 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav": []}
     items = [("web:home", _("My day"))]
     if user.role != "finance":
-        items += [("customers:list", _("Customers")), ("deals:list", _("Deals"))]
+        items += [
+            ("customers:list", _("Customers")),
+            ("deals:list", _("Deals")),
+            ("commitments:list", _("Commitments")),
+        ]
     items += [("orders:payments", _("Payments"))]
+    if user.role == "finance" or user.is_admin_role:
+        items += [("quality:reviews", _("Reviews"))]
+    items += [("quality:index", _("Data quality")), ("ingest:index", _("Import"))]
     if user.is_staff or user.is_admin_role:
         items += [("admin:index", _("Settings"))]
     match = getattr(request, "resolver_match", None)
     section = match.namespace if match else ""
-    return {"nav": [(name, label, name.split(":")[0] == section) for name, label in items]}
+    from leadflow.notify.models import Notification
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return {
+        "nav": [(name, label, name.split(":")[0] == section) for name, label in items],
+        "inbox_unread": unread,
+    }

@@ -20,4 +20,6 @@ site_patterns = [
     path("files/", include("leadflow.attachments.urls")),
     path("commitments/", include("leadflow.commitments.urls")),
     path("inbox/", include("leadflow.notify.urls")),
+    path("quality/", include("leadflow.gatekeeper.urls")),
+    path("import/", include("leadflow.ingest.urls")),
 ]

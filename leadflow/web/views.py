@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Q
@@ -11,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from leadflow.activities.selectors import activities_visible_to, recent_activities
+from leadflow.commitments.models import Commitment
+from leadflow.commitments.selectors import commitments_visible_to
 from leadflow.customers.models import CustomerStatus
 from leadflow.customers.selectors import customers_visible_to
 from leadflow.deals.models import Stage
@@ -44,6 +48,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "follow_ups": follow_ups,
             "recent": recent_activities(user, limit=15),
             "counts": _counts(user, start_of_day),
+            # Promises due within two days or already overdue: what to deliver today.
+            "commitments": commitments_visible_to(user)
+            .filter(status=Commitment.Status.OPEN, due_at__lt=now + dt.timedelta(days=2))
+            .select_related("deliverable_type", "customer", "owner")
+            .order_by("due_at")[:10],
         },
     )
 
