@@ -157,3 +157,23 @@ def test_it_reports_freshness(cast, api_client, customers):
     activity_record(customer=customers["rep1"], kind="visit", ctx=WriteContext(actor=cast.rep1, source="mobile"))
     rows = api_client(cast.director).get("/api/v1/freshness").json()
     assert {(r["region"], r["metric"], r["source"], r["stale"]) for r in rows} >= {("华东", "contact", "mobile", False)}
+
+
+def test_it_accepts_a_stage_jump_with_a_contract_scan_uploaded_through_the_api(cast, api_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import DealFactory
+
+    client = api_client(cast.rep1)
+    deal = DealFactory(customer__owner=cast.rep1)
+    contract = deal.pipeline.stages.get(position=6)
+    pdf = SimpleUploadedFile("合同扫描件.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+    upload = client.post("/api/v1/attachments", {"file": pdf, "kind": "contract_scan"})
+    assert upload.status_code == 201 and upload.json()["kind"] == "contract_scan"
+    bad_kind = client.post("/api/v1/attachments", {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), "kind": "selfie"})
+    assert bad_kind.status_code == 422
+    moved = client.post(
+        f"/api/v1/deals/{deal.pk}/stage", {"stage_id": contract.pk, "evidence_ids": [upload.json()["id"]]},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["stage"]["name"] == "合同签署"

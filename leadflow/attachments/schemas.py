@@ -7,6 +7,7 @@ from ninja import Schema
 class AttachmentOut(Schema):
     id: int
     original_name: str
+    kind: str
     content_type: str
     size: int
     sha256: str
