@@ -361,8 +361,8 @@ def register_routers() -> None:
     from leadflow.customers.api import contacts_router as contacts
     from leadflow.customers.api import router as customers
     from leadflow.deals.api import pipelines_router as pipelines
-    from leadflow.gatekeeper.api import freshness_router, reviews_router, rules_router
     from leadflow.deals.api import router as deals
+    from leadflow.gatekeeper.api import freshness_router, reviews_router, rules_router
     from leadflow.orders.api import router as orders
 
     api.add_router("/customers", customers)

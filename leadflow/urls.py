@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from leadflow.api import api, not_found as api_not_found
+from leadflow.api import api
+from leadflow.api import not_found as api_not_found
 from leadflow.web.urls import site_patterns
 
 urlpatterns = [

@@ -29,7 +29,7 @@ EXPECTED_MONEY = {**EXPECTED, "finance": {"rep1", "rep2", "rep3", "rep4"}}
 
 @pytest.fixture
 def world(cast, customers):
-    for owner, customer in customers.items():
+    for customer in customers.values():
         DealFactory(customer=customer)
         ActivityFactory(customer=customer)
         PaymentFactory(customer=customer)

@@ -19,7 +19,6 @@ import logging
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from leadflow.commitments.models import Commitment, EscalationFiring, EscalationLevel
 from leadflow.workcalendar.calendar import is_workday

@@ -139,6 +139,9 @@ class EscalationFiring(models.Model):
         verbose_name_plural = _("escalations fired")
         constraints = [models.UniqueConstraint(fields=["commitment", "action", "arm"], name="escalation_fires_once")]
 
+    def __str__(self) -> str:
+        return f"{self.commitment_id} · {self.action} · {self.arm}"
+
 
 class Ticket(TimeStamped):
     """协同工单: cross-department help on a commitment."""
@@ -177,3 +180,6 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -29,7 +29,12 @@ from leadflow.commitments.forms import (
 )
 from leadflow.commitments.metrics import GROUPS, fulfilment, heatmap
 from leadflow.commitments.models import Commitment
-from leadflow.commitments.selectors import commitment_get, commitments_visible_to, ticket_get, tickets_visible_to
+from leadflow.commitments.selectors import (
+    commitment_get,
+    commitments_visible_to,
+    ticket_get,
+    tickets_visible_to,
+)
 from leadflow.core.errors import LeadflowError
 from leadflow.core.exports import xlsx_response
 from leadflow.core.writes import Source, WriteContext

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
 from django_tasks import task
 
 

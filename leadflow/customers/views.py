@@ -9,15 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from django.utils import timezone
-
-from leadflow.commitments.models import Commitment
-from leadflow.commitments.selectors import commitments_visible_to
 from leadflow.activities.selectors import customer_timeline
 from leadflow.activities.services import activity_record
+from leadflow.commitments.models import Commitment
+from leadflow.commitments.selectors import commitments_visible_to
 from leadflow.core.errors import LeadflowError
 from leadflow.core.writes import Source, WriteContext
 from leadflow.customers import services

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from leadflow.activities.selectors import customer_timeline
+from leadflow.attachments.models import AttachmentKind
 from leadflow.commitments.models import Commitment
 from leadflow.commitments.selectors import commitments_visible_to
-from leadflow.attachments.models import AttachmentKind
 from leadflow.core.errors import LeadflowError
 from leadflow.core.writes import Source, WriteContext
 from leadflow.customers.selectors import customer_get

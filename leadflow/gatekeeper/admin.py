@@ -13,7 +13,10 @@ class RuleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Rule
-        fields = "__all__"
+        fields = [
+            "key", "name", "entity", "actions", "fields", "kind", "params", "severity",
+            "message_zh", "message_en", "active", "position",
+        ]
 
     def clean(self):
         cleaned = super().clean()

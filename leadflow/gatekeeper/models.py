@@ -115,6 +115,9 @@ class FreshnessMark(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["region_key", "metric", "source"], name="freshness_mark_once")]
 
+    def __str__(self) -> str:
+        return f"{self.region_key} · {self.metric} · {self.source} · {self.last_at:%Y-%m-%d %H:%M}"
+
 
 class FreshnessSettings(models.Model):
     """A single row: the board's threshold."""

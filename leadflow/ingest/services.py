@@ -21,7 +21,6 @@ from leadflow.ingest.models import ImportJob
 from leadflow.ingest.parsing import CUSTOMER_COLUMNS, PAYMENT_COLUMNS, read_table, to_amount, to_datetime
 from leadflow.orders.models import Payment
 from leadflow.orders.selectors import payments_visible_to
-from leadflow.org.models import User
 from leadflow.org.visibility import users_visible_to
 
 log = logging.getLogger(__name__)

@@ -123,3 +123,6 @@ class CustomerPaymentMonth(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["customer", "month"], name="payment_month_once")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} · {self.month:%Y-%m} · ¥{self.total}"

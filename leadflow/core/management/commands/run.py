@@ -88,7 +88,7 @@ class Command(BaseCommand):
             f"  Leadflow is running at http://{host}:{port}/   (Ctrl-C stops it)",
             f"  API docs: http://{host}:{port}/api/v1/docs",
             "",
-            "  Demo logins (password for all: %s):" % pw,
+            f"  Demo logins (password for all: {pw}):",
         ]
         lines += [f"    {u:<10} {desc}" for u, desc in DEMO_LOGINS]
         self.stdout.write("\n".join(lines) + "\n")
