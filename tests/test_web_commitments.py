@@ -142,3 +142,14 @@ def test_it_exports_the_commitment_list(cast, login, deal):
     wb = openpyxl.load_workbook(io.BytesIO(export.content))
     rows = list(wb.active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == "POC 报告"
+
+
+def test_it_starts_a_commitment_from_my_day_by_picking_a_deal(cast, login, deal):
+    client = login(cast.rep1)
+    home = client.get("/").content.decode()
+    assert 'href="/commitments/new/"' in home
+    picker = client.get("/commitments/new/").content.decode()
+    assert f"/commitments/new/?deal={deal.pk}" in picker
+    other = DealFactory(customer__owner=cast.rep3, name="别人的商机")
+    assert "别人的商机" not in client.get("/commitments/new/?q=别人").content.decode()
+    assert client.get(f"/commitments/new/?deal={other.pk}").status_code == 404

@@ -39,7 +39,7 @@ from leadflow.core.errors import LeadflowError
 from leadflow.core.exports import xlsx_response
 from leadflow.core.writes import Source, WriteContext
 from leadflow.customers.selectors import customer_get
-from leadflow.deals.selectors import deal_get
+from leadflow.deals.selectors import deal_get, deal_search
 from leadflow.web.forms import apply_errors
 from leadflow.web.paging import page_of
 
@@ -111,8 +111,12 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
     elif request.GET.get("customer", "").isdigit():
         customer = customer_get(request.user, int(request.GET["customer"]))
     if deal is None and customer is None:
-        messages.info(request, _("Open a deal or a customer and record the promise there."))
-        return redirect("commitments:list")
+        # From 工作台: first pick the deal the promise belongs to (own open deals first).
+        q = request.GET.get("q", "").strip()[:100]
+        deals = deal_search(request.user, q=q).filter(stage__kind="open")
+        if not q:
+            deals = deals.filter(owner=request.user)
+        return render(request, "commitments/pick_deal.html", {"page_obj": page_of(request, deals), "q": q})
     form = CommitmentForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         ctx = _ctx(request)
