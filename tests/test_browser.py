@@ -48,8 +48,8 @@ def world(cast, customers):
     return customers
 
 
-@pytest.fixture
-def page(live_server, world):
+def open_browser():
+    """A phone-sized Chromium page that records the page's JavaScript errors in ``page.errors``."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -62,6 +62,11 @@ def page(live_server, world):
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture
+def page(live_server, world):
+    yield from open_browser()
 
 
 def fits_the_phone(page) -> bool:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from leadflow.commitments.models import Commitment
 from leadflow.commitments.sweeps import escalate
 from tests.factories import DealFactory, ProductLineFactory
-from tests.test_browser import ARGS, CHROMIUM, PHONE, fits_the_phone
+from tests.test_browser import CHROMIUM, fits_the_phone, open_browser
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -31,18 +31,7 @@ def deal(cast):
 
 @pytest.fixture
 def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport=PHONE, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.errors = errors
-        yield page
-        context.close()
-        browser.close()
+    yield from open_browser()
 
 
 def login(page, base, username):

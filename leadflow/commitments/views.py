@@ -15,7 +15,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from leadflow.attachments.services import attachment_store
 from leadflow.commitments import services
 from leadflow.commitments.forms import (
     CancelForm,
@@ -42,6 +41,7 @@ from leadflow.customers.selectors import customer_get
 from leadflow.deals.selectors import deal_get, deal_search
 from leadflow.web.forms import apply_errors
 from leadflow.web.paging import page_of
+from leadflow.web.uploads import write_with_uploads
 
 
 def _ctx(request: HttpRequest) -> WriteContext:
@@ -122,19 +122,20 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
         ctx = _ctx(request)
         target_customer = customer or deal.customer
         try:
-            files = [
-                attachment_store(data=f, name=f.name, ctx=ctx, customer_id=target_customer.pk)
-                for f in form.cleaned_data["files"]
-            ]
-            commitment = services.commitment_create(
-                deliverable_type=form.cleaned_data["deliverable_type"],
-                title=form.cleaned_data["title"],
-                due_at=form.cleaned_data["due_at"],
-                owner=form.cleaned_data["owner"],
-                deal=deal,
-                customer=customer,
-                files=files,
+            commitment = write_with_uploads(
+                form.cleaned_data["files"],
                 ctx=ctx,
+                customer_id=target_customer.pk,
+                write=lambda files: services.commitment_create(
+                    deliverable_type=form.cleaned_data["deliverable_type"],
+                    title=form.cleaned_data["title"],
+                    due_at=form.cleaned_data["due_at"],
+                    owner=form.cleaned_data["owner"],
+                    deal=deal,
+                    customer=customer,
+                    files=files,
+                    ctx=ctx,
+                ),
             )
         except LeadflowError as exc:
             apply_errors(form, exc)
@@ -169,57 +170,52 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, commitment_get(request.user, pk))
 
 
-@login_required
-@require_POST
-def commitment_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, form_class, prefix: str, write, done: str) -> HttpResponse:
+    """The three actions on a commitment's page: parse the form, call the service, show errors
+    on the same page or go back to it with a message."""
     commitment = commitment_get(request.user, pk)
-    form = DeliverForm(request.POST, request.FILES, prefix="deliver")
+    form = form_class(request.POST, request.FILES, prefix=prefix)
     if form.is_valid():
-        ctx = _ctx(request)
         try:
-            files = [
-                attachment_store(data=f, name=f.name, ctx=ctx, customer_id=commitment.customer_id)
-                for f in form.cleaned_data["files"]
-            ]
-            services.commitment_deliver(commitment=commitment, ctx=ctx, files=files)
+            write(commitment, form.cleaned_data, _ctx(request))
         except LeadflowError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Marked as delivered."))
+            messages.success(request, done)
             return redirect("commitments:detail", pk)
-    return _detail(request, commitment, deliver_form=form)
+    return _detail(request, commitment, **{f"{prefix}_form": form})
+
+
+@login_required
+@require_POST
+def commitment_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(commitment: Commitment, data: dict, ctx: WriteContext) -> None:
+        write_with_uploads(
+            data["files"],
+            ctx=ctx,
+            customer_id=commitment.customer_id,
+            write=lambda files: services.commitment_deliver(commitment=commitment, ctx=ctx, files=files),
+        )
+
+    return _act(request, pk, DeliverForm, "deliver", write, _("Marked as delivered."))
 
 
 @login_required
 @require_POST
 def commitment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment = commitment_get(request.user, pk)
-    form = CancelForm(request.POST, prefix="cancel")
-    if form.is_valid():
-        try:
-            services.commitment_cancel(commitment=commitment, reason=form.cleaned_data["reason"], ctx=_ctx(request))
-        except LeadflowError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Commitment cancelled."))
-            return redirect("commitments:detail", pk)
-    return _detail(request, commitment, cancel_form=form)
+    def write(commitment: Commitment, data: dict, ctx: WriteContext) -> None:
+        services.commitment_cancel(commitment=commitment, reason=data["reason"], ctx=ctx)
+
+    return _act(request, pk, CancelForm, "cancel", write, _("Commitment cancelled."))
 
 
 @login_required
 @require_POST
 def commitment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment = commitment_get(request.user, pk)
-    form = RescheduleForm(request.POST, prefix="reschedule")
-    if form.is_valid():
-        try:
-            services.commitment_reschedule(commitment=commitment, due_at=form.cleaned_data["due_at"], ctx=_ctx(request))
-        except LeadflowError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Due time moved; reminders follow the new time."))
-            return redirect("commitments:detail", pk)
-    return _detail(request, commitment, reschedule_form=form)
+    def write(commitment: Commitment, data: dict, ctx: WriteContext) -> None:
+        services.commitment_reschedule(commitment=commitment, due_at=data["due_at"], ctx=ctx)
+
+    return _act(request, pk, RescheduleForm, "reschedule", write, _("Due time moved; reminders follow the new time."))
 
 
 @login_required
