@@ -7,7 +7,8 @@ DEMO_LOGINS = [
     ("rep1", "杭州仓山店 销售 · own customers"),
     ("rep2", "杭州仓山店 销售 · own customers"),
     ("rep3", "苏州相城店 销售 · own customers"),
-    ("finance", "财务 · payments of every region"),
+    ("finance", "财务 · payments of every region, the review queue of held payments"),
+    ("engineer1", "技术支持部 工程师 · collaboration tickets (协同工单)"),
 ]
 
 # rep1's showcase customer: a hospital with a long, rich timeline (100+ activities).

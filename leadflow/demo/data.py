@@ -160,7 +160,9 @@ del P
 ADMIN = Person("admin", "系统管理员")
 # (person, region code or None): finance without a region sees every region's money.
 FINANCE = [(Person("finance", "刘芳"), None), (Person("chenmeiling", "陈美玲"), "south")]
-SUPPORT = [Person("gaoyuan", "高远")]  # 技术支持部: installs and trains, owns no customers
+# 技术支持部: installs, trains and writes POC reports; owns no customers and is in no team. The first
+# is the department's ticket owner (the escalation gives a ticket to its first member).
+SUPPORT = [Person("engineer1", "高远"), Person("engineer2", "马骏"), Person("engineer3", "邓雪")]
 
 # --- Places ---------------------------------------------------------------------------------
 
@@ -652,4 +654,57 @@ APPROVALS = (
     ("特价审批", "{deal} 按 {d} 折报价"),
     ("账期审批", "{deal} 申请月结 {days} 天"),
     ("样机借用审批", "{p} 借用 2 周"),
+)
+
+# --- Commitments (承诺事项) -------------------------------------------------------------------
+
+# (deliverable type code, weight): what reps promise, and how often.
+COMMITMENT_TYPES = (("quote", 5), ("poc_report", 3), ("contract_draft", 2))
+COMMITMENT_TITLES = {
+    "quote": ("发送{p}正式报价单", "{deal}报价及配置清单", "更新{p}报价（含三年维保）", "提供{p}阶梯价报价"),
+    "poc_report": (
+        "提交{p}试用评估报告",
+        "{deal} POC 测试报告",
+        "提供{p}样机试用总结",
+        "{p}现场测试数据报告",
+    ),
+    "contract_draft": (
+        "发送{deal}合同草案",
+        "提供年度供货框架协议草案",
+        "{deal}合同条款修订稿",
+        "发送{p}采购合同草案",
+    ),
+}
+CANCEL_REASONS = (
+    "客户项目暂停，预算冻结到明年",
+    "客户改走公开招标，报价按招标文件另行提交",
+    "客户要求合并到整体方案中一起提交",
+    "客户已选定其他供应商",
+    "与客户确认改为现场演示，不再单独出报告",
+)
+# A collaboration ticket's comments: the engineer takes it, the rep chases, the engineer delivers.
+TICKET_TAKEN = (
+    "收到，已安排{engineer}跟进，预计两个工作日内出报告初稿。",
+    "已联系{customer}，明天上午到现场补测数据。",
+    "测试数据已拿到，正在整理报告，今天下班前给初稿。",
+)
+TICKET_CHASED = (
+    "客户催得比较急，麻烦优先处理，谢谢！",
+    "客户希望报告里加上与竞品的对比数据。",
+    "客户下周一开论证会，报告需要在那之前提交。",
+)
+TICKET_DONE = "报告已完成，已发给{rep}，请核对后提交客户。"
+TICKET_CLOSED = "已提交客户，工单可以关闭了，谢谢支持。"
+
+# --- Finance review of held payments ----------------------------------------------------------
+
+REVIEW_APPROVED = (
+    "已核对银行回单，为年度框架协议预付款",
+    "客户一次性结清上季度欠款，已与银行流水核对",
+    "集采项目首付款，金额与合同一致",
+)
+REVIEW_REJECTED = (
+    "金额与银行流水不符，疑似多录一位",
+    "重复录入：该笔回款已由 ERP 同步",
+    "付款方非本客户，已退回业务核实",
 )

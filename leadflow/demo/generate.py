@@ -1,6 +1,16 @@
 """Generate the demo company: org, catalogue, customers with contacts, and six-plus months of
 timeline — calls, chat messages, visits, notes, proposals, approvals, deals moving through their
-pipelines, orders with lines, payments.
+pipelines, orders with lines, payments — then eight weeks of commitments with their escalations,
+tickets and inbox (:mod:`leadflow.demo.commitments`) and the data gatekeeper's history: held
+payments, the violation log, imports (:mod:`leadflow.demo.quality`). Last, the read models the
+services keep up to date are rebuilt from it: the monthly payment aggregate the outlier rule reads
+and the data-freshness board. In 华南 the ERP connector stopped two work days ago (orders and
+payments since were typed in by hand), so the board has a red light to show.
+
+No notification channel is configured: the demo sends nothing out. To try one, add it in the admin
+(Notification channels: a DingTalk or WeCom robot's webhook URL — DingTalk with its SEC… signing
+secret — or an email address, for a user or a team) and run ``leadflow worker``; every notification
+from then on also goes through the outbox to it.
 
 Reproducible: every choice comes from ``random.Random(seed)`` and every date is counted back from
 ``today`` (default: today's date in ``TIME_ZONE``). "Now" is that day's midnight, so nothing in
@@ -29,6 +39,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.utils import translation
 from stdnum.cn import uscc
 
 from leadflow.activities.models import Activity
@@ -38,7 +49,12 @@ from leadflow.customers.models import Contact, Customer
 from leadflow.deals.models import Deal, Pipeline, Stage
 from leadflow.demo import data
 from leadflow.demo.bulk import BulkWriter, IdBlock, analyze, bulk_load_mode, indexes_deferred
+from leadflow.demo.commitments import DealPool, DealRef, add_commitments
 from leadflow.demo.company import BENCH_CUSTOMER, BENCH_TIMELINE_SIZE, FLAGSHIP_CUSTOMER
+from leadflow.demo.quality import add_quality
+from leadflow.demo.rows import Rows
+from leadflow.gatekeeper import freshness
+from leadflow.orders import aggregates
 from leadflow.orders.models import Order, OrderLine, Payment
 from leadflow.org.models import Branch, Department, Region, Role, Team, User
 from leadflow.workcalendar.calendar import is_workday
@@ -143,8 +159,9 @@ METHOD_NAMES = {
     "alipay": "支付宝",
 }
 LOAD_ORDER = [Customer, Contact, Deal, Order, OrderLine, Payment, Activity]
-# Logs of what happened to the data: they go with it (only optional links point at users).
-LOGS = {"gatekeeper.violationrecord"}
+# Logs of what happened to the data, and read models of it: they go with it (only optional links,
+# or none, point at what is deleted).
+LOGS = {"gatekeeper.violationrecord", "gatekeeper.freshnessmark"}
 # Rows the migrations seed and `--reset` keeps: configuration, not demo data.
 KEEP = {
     "deals.pipeline",
@@ -326,7 +343,10 @@ def generate(
     with bulk_load_mode():
         gen.run()
     seconds = time.monotonic() - started
-    counts = {m.__name__: n for m, n in gen.writer.written.items()}
+    counts: dict[str, int] = {}
+    for model, n in [*gen.writer.written.items(), *gen.rows.written.items()]:
+        if not model._meta.auto_created:
+            counts[model.__name__] = counts.get(model.__name__, 0) + n
     counts["User"] = User.objects.count()
     counts["Product"] = Product.objects.count()
     return Summary(scale=scale, seed=seed, today=today, seconds=seconds, counts=counts)
@@ -336,6 +356,16 @@ class _Generator:
     def __init__(self, *, scale: Scale, seed: int, today: dt.date, progress: Progress) -> None:
         self.scale = scale
         self.rng = random.Random(seed)
+        # Streams of their own for what comes after the customers, so that adding commitments or
+        # findings changes no customer (a str seed is hashed with SHA-512: stable across runs).
+        self.crng = random.Random(f"{seed}:commitments")
+        self.qrng = random.Random(f"{seed}:quality")
+        self.deal_pool = DealPool(self.crng)
+        self.habits: dict[int, float] = {}
+        # Customers met at a weekend trade fair: (id, owner id, first contact, created), for the
+        # gatekeeper's "confirmed" findings. A few, at every scale.
+        self.weekend_firsts: list[tuple[int, int, dt.datetime, dt.datetime]] = []
+        self.weekend_quota = 8
         self.tz = ZoneInfo(settings.TIME_ZONE)
         self.today = today
         self.now = dt.datetime.combine(today, dt.time(0), tzinfo=self.tz)
@@ -354,6 +384,10 @@ class _Generator:
         # Work days of the last ~3 years, for first contacts, first visits, visits and orders.
         self.day0 = today - dt.timedelta(days=1100)
         self.workday = [is_workday(self.day0 + dt.timedelta(days=i)) for i in range(1100)]
+        # 华南's ERP connector stopped at 10:40 two work days ago: nothing has come from it since.
+        last = self._work_day(today - dt.timedelta(days=1), forward=False)
+        before = self._work_day(last - dt.timedelta(days=1), forward=False)
+        self.erp_down_since = dt.datetime.combine(before, dt.time(10, 40), tzinfo=self.tz)
 
     # -- time helpers -------------------------------------------------------------------------
 
@@ -443,10 +477,28 @@ class _Generator:
                     )
             if self.scale.defer_indexes:
                 self.progress("  building indexes …")
+        self._afterwards()
         self.progress(f"  analyzing · {time.monotonic() - t0:.0f} s")
         if connection.vendor == "postgresql":
             self.writer.reset_sequences()
+            self.rows.writer.reset_sequences()
         analyze()
+
+    def _afterwards(self) -> None:
+        """Commitments and the gatekeeper's history, then the read models rebuilt from the data."""
+        self.rows = Rows(self.ids, self.crng, self.now)
+        # Stored texts (notices, timeline entries) in the install's language, as the sweep writes them.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            aggregates.rebuild()  # first: the held payments are sized against it, as the rule reads it
+            made = add_commitments(self, self.rows)
+            add_quality(self, self.rows)
+            self.rows.flush()
+            # The users are new and a reset reuses their ids: drop the per-process map of user →
+            # region before, and after too (a rollback, in tests, takes these users away again).
+            freshness._REGIONS.clear()
+            freshness.rebuild()
+            freshness._REGIONS.clear()
+        self.progress(f"  {made:,} commitments, the violation log and the freshness board")
 
     def _org(self) -> None:
         rng = self.rng
@@ -512,6 +564,7 @@ class _Generator:
         if not pipelines:
             raise RuntimeError("No deal pipelines: run the migrations first.")
         self.pipelines = [(p, sorted(p.stages.all(), key=lambda s: s.position)) for p in pipelines]
+        self.stages = {p.pk: stages for p, stages in self.pipelines}
         default = next((p for p in pipelines if p.is_default), pipelines[0])
         self.lines: dict[str, _Line] = {}
         for code, name, industry, deal_names, amounts in data.PRODUCT_LINES:
@@ -519,6 +572,7 @@ class _Generator:
             pipeline = next((p for p in pipelines if p.industry == industry and industry), default)
             stages = dict(self.pipelines)[pipeline]
             self.lines[code] = _Line(line, pipeline, stages, [], deal_names, amounts)
+        self.line_codes = {line.line.pk: code for code, line in self.lines.items()}
         categories: dict[tuple[str, str], ProductCategory] = {}
         for code, category, sku, name, unit, price, qty in data.PRODUCTS:
             key = (code, category)
@@ -639,6 +693,9 @@ class _Generator:
 
         # The window the story happens in, and the two milestones.
         first_contact, end = self._window(plan)
+        met_at_fair = self._fair(plan, first_contact)
+        if met_at_fair:
+            first_contact = met_at_fair
         first_visit = None
         if plan.status != "lead" or rng.random() < 0.2:
             lo = first_contact.date() + dt.timedelta(days=2)
@@ -679,6 +736,8 @@ class _Generator:
             )
 
         deals, won = self._deals(plan, cid, owner_id, short, first_contact, first_visit, end, events, words)
+        if plan.status in ("prospect", "active"):
+            self._offer_deals(deals, won, cid, name)
         if won and plan.status in ("active", "dormant"):
             self._orders(plan, cid, owner_id, won, end, events, words)
 
@@ -699,7 +758,7 @@ class _Generator:
                     id=self.ids.take(Activity),
                     kind=e.kind,
                     occurred_at=e.at,
-                    recorded_at=min(self.now, e.at + self._recording_delay(e)),
+                    recorded_at=self._recorded_at(plan, e),
                     source=e.source,
                     actor_id=e.actor_id,
                     customer_id=cid,
@@ -710,7 +769,11 @@ class _Generator:
                 ),
             )
         source = rng.choices(*zip(*data.CUSTOMER_SOURCES, strict=True))[0]
+        if met_at_fair:
+            source = "exhibition"
         created = first_contact - self._days(0, 2) if source == "import" else first_contact
+        if met_at_fair:
+            self.weekend_firsts.append((cid, owner_id, first_contact, created))
         self.writer.add(
             Customer,
             dict(
@@ -743,6 +806,55 @@ class _Generator:
             self.writer.add(Contact, contact)
         for deal in deals:
             self.writer.add(Deal, deal)
+
+    def _fair(self, plan: _Plan, first_contact: dt.datetime) -> dt.datetime | None:
+        """For a few recent leads and prospects: met at a trade fair the weekend before (a first
+        contact the gatekeeper asks about, and the rep confirmed)."""
+        if (
+            not self.weekend_quota
+            or plan.status not in ("lead", "prospect")
+            or plan.forced
+            or plan.name
+            or first_contact < self.now - dt.timedelta(weeks=7)
+            or self.qrng.random() > 0.3
+        ):
+            return None
+        day = first_contact.date()
+        for _ in range(6):
+            day -= dt.timedelta(days=1)
+            if day.weekday() >= 5 and not is_workday(day):
+                self.weekend_quota -= 1
+                return dt.datetime.combine(day, dt.time(10), tzinfo=self.tz) + dt.timedelta(
+                    minutes=self.qrng.randrange(0, 360)
+                )
+        return None
+
+    def _offer_deals(
+        self,
+        deals: list[dict[str, Any]],
+        won: list[tuple[dict[str, Any], _Line, dt.datetime]],
+        cid: int,
+        name: str,
+    ) -> None:
+        """Deals a promise can be made on: open ones, and ones won in the last two months."""
+        won_ids = {deal["id"] for deal, _, _ in won}
+        recent = self.now - dt.timedelta(days=60)
+        for deal in deals:
+            closed = deal["closed_at"]
+            if closed is None or (deal["id"] in won_ids and closed > recent):
+                self.deal_pool.offer(
+                    DealRef(
+                        deal["id"],
+                        cid,
+                        name,
+                        deal["owner_id"],
+                        self.line_codes[deal["product_line_id"]],
+                        deal["pipeline_id"],
+                        deal["name"],
+                        deal["created_at"],
+                        closed,
+                    )
+                )
 
     def _company_name(self, ctype: data.CustomerType, city: data.CitySpec, district: str, road: str) -> str:
         rng = self.rng
@@ -1036,7 +1148,8 @@ class _Generator:
                 )
             if deal is not None:
                 deal["amount"] = total  # a won deal is worth what was ordered
-            from_erp = rng.random() < 0.7
+            from_erp = rng.random() < 0.7 and not self._erp_down(plan, ordered_at)
+            stored_at = self._stored_at(plan, ordered_at, from_erp)
             cancelled = rng.random() < 0.02
             status = (
                 "cancelled"
@@ -1058,8 +1171,8 @@ class _Generator:
                     total=total,
                     source="erp" if from_erp else "web",
                     external_id=f"ERP-{number}" if from_erp else None,
-                    created_at=ordered_at,
-                    updated_at=ordered_at,
+                    created_at=stored_at,
+                    updated_at=stored_at,
                 ),
             )
             events.append(
@@ -1101,22 +1214,13 @@ class _Generator:
         method: str,
         events: list[_Event],
     ) -> None:
+        # An ordinary payment passes the gatekeeper and counts at once; the held ones, with their
+        # findings and finance's decisions, come with the gatekeeper's history (demo.quality).
         rng = self.rng
-        recent = received > self.now - dt.timedelta(days=10)
-        if recent and rng.random() < 0.35:
-            review, reviewer, reviewed_at, comment = "pending", None, None, ""
-        elif rng.random() < 0.01:
-            review, comment = "rejected", "金额与银行流水不符"
-            reviewer, reviewed_at = plan.rep.reviewer.pk, min(self.now, received + self._days(0.1, 2))
-        else:
-            review, reviewer, reviewed_at, comment = (
-                "accepted",
-                plan.rep.reviewer.pk,
-                min(self.now, received + self._days(0.1, 2)),
-                "",
-            )
+        review, reviewer, reviewed_at, comment = "accepted", None, None, ""
         payment_id = self.ids.take(Payment)
-        from_erp = rng.random() < 0.6
+        from_erp = rng.random() < 0.6 and not self._erp_down(plan, received)
+        stored_at = self._stored_at(plan, received, from_erp)
         self.writer.add(
             Payment,
             dict(
@@ -1132,8 +1236,8 @@ class _Generator:
                 review_comment=comment,
                 source="erp" if from_erp else "web",
                 external_id=f"ERP-RCV-{payment_id:08d}" if from_erp else None,
-                created_at=received,
-                updated_at=reviewed_at or received,
+                created_at=stored_at,
+                updated_at=reviewed_at or stored_at,
             ),
         )
         events.append(
@@ -1146,6 +1250,19 @@ class _Generator:
                 {"payment_id": payment_id, "amount": str(amount), "review": review},
             )
         )
+
+    def _erp_down(self, plan: _Plan, at: dt.datetime) -> bool:
+        return plan.rep.branch.region == "south" and at >= self.erp_down_since
+
+    def _stored_at(self, plan: _Plan, at: dt.datetime, from_erp: bool) -> dt.datetime:
+        """When the row was written: at once from the web; from the ERP at its connector's next
+        run (never after the 华南 connector stopped, nor after "now")."""
+        if not from_erp:
+            return at
+        stored = min(at + self._days(0.02, 0.33), self.now - dt.timedelta(minutes=1))
+        if plan.rep.branch.region == "south":
+            stored = min(stored, self.erp_down_since)
+        return max(stored, at)
 
     def _touches(
         self,
@@ -1240,6 +1357,12 @@ class _Generator:
                 payload = {"to": words.contact["name"], "subject": text}
                 events.append(_Event(at, "email", "web", owner_id, text, payload))
             made += 1
+
+    def _recorded_at(self, plan: _Plan, e: _Event) -> dt.datetime:
+        recorded = min(self.now, e.at + self._recording_delay(e))
+        if e.source == "erp" and plan.rep.branch.region == "south":
+            recorded = max(e.at, min(recorded, self.erp_down_since))  # nothing synced since it stopped
+        return recorded
 
     def _recording_delay(self, e: _Event) -> dt.timedelta:
         if e.source == "erp":

@@ -43,8 +43,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="first DELETE all users, the org, the catalogue, customers, deals, activities, orders and "
-            "payments (pipelines, departments and the work calendar stay)",
+            help="first DELETE all users, the org, the catalogue, customers, deals, activities, orders, "
+            "payments, commitments, tickets, notifications, files, imports and the gatekeeper's log "
+            "(pipelines, departments, the work calendar, rules and deliverable types stay)",
         )
 
     def handle(self, *, scale: str, seed: int, today: dt.date | None, reset: bool, **options) -> None:
