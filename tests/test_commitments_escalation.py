@@ -160,3 +160,11 @@ def test_it_requires_a_file_to_deliver_when_the_type_says_so(cast, poc):
     assert err.value.errors[0].field == "files"
     c.refresh_from_db()
     assert c.status == Commitment.Status.OPEN
+
+
+def test_it_moves_a_weekend_reminder_forward_when_the_previous_work_day_has_passed(cast, poc):
+    # made Saturday 12-05 01:00, due Tuesday 12-08 01:00: T−48 h is Sunday; Friday has passed,
+    # so the reminder goes to Monday 09:00 — still before the due time.
+    c = make(cast, poc, at(2026, 12, 8, 1), at(2026, 12, 5, 1))
+    assert c.next_escalation_at == at(2026, 12, 7, 9)
+    assert escalate(at(2026, 12, 7, 9))["fired"] == {"remind_owner": 1}

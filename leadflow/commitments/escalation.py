@@ -40,10 +40,23 @@ def _shift(at: dt.datetime, *, backwards: bool) -> dt.datetime:
     return timezone.localtime(at)
 
 
-def level_time(commitment: Commitment, level: EscalationLevel) -> dt.datetime:
+def level_time(commitment: Commitment, level: EscalationLevel) -> dt.datetime | None:
+    """When ``level`` fires for the current arm, or None when it is moot.
+
+    With "work days only", a reminder before the due time moves back to the previous work day;
+    if that is before the promise was made (or re-armed), it moves forward to 09:00 of the next
+    work day instead. A reminder that still falls before the promise, or at or after the due
+    time, is moot: the manager level follows at due.
+    """
     at = commitment.due_at + dt.timedelta(hours=level.offset_hours)
     if commitment.deliverable_type.skip_non_workdays:
-        at = _shift(at, backwards=level.offset_hours < 0)
+        if level.offset_hours < 0:
+            back = _shift(at, backwards=True)
+            at = back if back >= commitment.arm_started_at else _shift(at, backwards=False)
+        else:
+            at = _shift(at, backwards=False)
+    if level.action == Action.REMIND_OWNER and not commitment.arm_started_at <= at < commitment.due_at:
+        return None
     return at
 
 
@@ -57,10 +70,8 @@ def pending_levels(commitment: Commitment) -> list[tuple[dt.datetime, Escalation
         if level.action in fired:
             continue
         at = level_time(commitment, level)
-        # A reminder whose time had passed before the promise was made (or re-armed) is moot.
-        if level.action == Action.REMIND_OWNER and at < commitment.arm_started_at:
-            continue
-        out.append((at, level))
+        if at is not None:
+            out.append((at, level))
     return sorted(out, key=lambda pair: pair[0])
 
 

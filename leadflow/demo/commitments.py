@@ -309,8 +309,8 @@ class CommitmentMaker:
             if not level.active:
                 continue
             at = escalation.level_time(probe, level)
-            if level.action == Action.REMIND_OWNER and at < p.created:
-                continue  # the reminder's time had passed when the promise was made: moot
+            if at is None:
+                continue  # a reminder whose time had passed when the promise was made: moot
             if closed is not None and at >= closed:
                 continue  # delivered or cancelled first: never fires
             if at <= now:
