@@ -19,7 +19,6 @@ from leadflow.core.errors import RuleViolation
 from leadflow.core.writes import WriteContext
 from leadflow.customers.models import Customer
 from leadflow.customers.services import customer_create
-from leadflow.gatekeeper import freshness
 from leadflow.gatekeeper.models import FreshnessMark, FreshnessSettings, Rule, ViolationRecord
 from leadflow.orders.aggregates import trailing_average
 from leadflow.orders.models import Payment
@@ -438,7 +437,6 @@ def test_it_filters_the_log_by_week_and_exports_it(cast, login, findings):
 
 @pytest.fixture
 def marks(cast):
-    freshness._REGIONS.clear()  # a per-process cache of user → region
     FreshnessMark.objects.create(
         region_key=cast.east.pk,
         metric="contact",

@@ -493,11 +493,7 @@ class _Generator:
             made = add_commitments(self, self.rows)
             add_quality(self, self.rows)
             self.rows.flush()
-            # The users are new and a reset reuses their ids: drop the per-process map of user →
-            # region before, and after too (a rollback, in tests, takes these users away again).
-            freshness._REGIONS.clear()
             freshness.rebuild()
-            freshness._REGIONS.clear()
         self.progress(f"  {made:,} commitments, the violation log and the freshness board")
 
     def _org(self) -> None:

@@ -8,7 +8,6 @@ tells the region's owner once per stale episode.
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -27,21 +26,18 @@ METRICS = {
     "payments": gettext_lazy("Payments"),
 }
 
-_REGIONS: dict[int, int] = {}
-_REGIONS_AT = 0.0
-
-
 def region_of(user_id: int | None) -> int:
-    """The region id of a user (0 when none), from a per-process map refreshed every minute."""
-    global _REGIONS_AT
+    """The region id of a user (0 when none): one indexed look-up, so a user moved to another
+    team counts for the new region at once, in every process."""
     if user_id is None:
         return 0
-    if time.monotonic() - _REGIONS_AT > 60 or user_id not in _REGIONS:
-        _REGIONS.clear()
-        for pk, team_region, own_region in User.objects.values_list("pk", "team__branch__region_id", "region_id"):
-            _REGIONS[pk] = team_region or own_region or 0
-        _REGIONS_AT = time.monotonic()
-    return _REGIONS.get(user_id, 0)
+    row = User.objects.filter(pk=user_id).values_list("team__branch__region_id", "region_id").first()
+    return (row[0] or row[1] or 0) if row else 0
+
+
+def _regions() -> dict[int, int]:
+    """Every user's region at once, for the bulk rebuild."""
+    return {pk: team or own or 0 for pk, team, own in User.objects.values_list("pk", "team__branch__region_id", "region_id")}
 
 
 def touch(*, metric: str, source: str, owner_id: int | None, at: dt.datetime | None = None) -> None:
@@ -157,9 +153,10 @@ def rebuild() -> int:
         ("payments", Payment.objects.all(), "customer__owner_id", "source", "created_at"),
     ]
     best: dict[tuple[int, str, str], dt.datetime] = {}
+    regions = _regions()
     for metric, qs, owner, source, at in sources:
         for row in qs.values(owner, source).annotate(last=Max(at)):
-            key = (region_of(row[owner]), metric, row[source])
+            key = (regions.get(row[owner], 0), metric, row[source])
             if row["last"] and (key not in best or row["last"] > best[key]):
                 best[key] = row["last"]
     FreshnessMark.objects.bulk_create(
