@@ -114,6 +114,9 @@ def mismatches(figures: list[Figure]) -> list[str]:
                 found.append(f"{f.name}: {key}")
         if "stored" in f.detail and f.detail["stored"] != f.detail["rows"]:
             found.append(f"{f.name}: stored {f.detail['stored']} of {f.detail['rows']}")
+        for check, passed in f.detail.get("checks", {}).items():
+            if not passed:
+                found.append(f"{f.name}: not so: {check}")
     return sorted(set(found))
 
 

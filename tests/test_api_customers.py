@@ -96,8 +96,8 @@ def test_it_pages_the_list_as_items_and_count(cast, rep1):
         CustomerFactory(owner=cast.rep1, name=f"客户{i}")
     CustomerFactory(owner=cast.rep3, name="别人的")
     first = rep1.get("/api/v1/customers?page_size=2").json()
-    assert set(first) == {"items", "count"}
-    assert first["count"] == 5 and len(first["items"]) == 2
+    assert set(first) == {"items", "count", "count_capped"}
+    assert first["count"] == 5 and len(first["items"]) == 2 and first["count_capped"] is False
     third = rep1.get("/api/v1/customers?page_size=2&page=3").json()
     assert len(third["items"]) == 1
     seen = {
@@ -128,6 +128,95 @@ def test_it_searches_by_name_phone_and_credit_code_and_filters(cast, rep1):
     assert names("city=宁波市") == {a.name}
     assert names("status=active") == {b.name}
     assert names(f"owner_id={cast.rep1.pk}") == {a.name, b.name}
+
+
+def test_it_counts_up_to_the_cap_and_says_when_there_are_more(cast, rep1, monkeypatch):
+    monkeypatch.setattr("leadflow.core.api.COUNT_CAP", 3)
+    for i in range(7):
+        CustomerFactory(owner=cast.rep1, name=f"计数客户{i}")
+    first = rep1.get("/api/v1/customers?page_size=2").json()
+    assert (len(first["items"]), first["count"], first["count_capped"]) == (2, 3, True)
+    # Up to the end of the page asked for, at least; a page that is not full is the last one.
+    third = rep1.get("/api/v1/customers?page_size=2&page=3").json()
+    assert (len(third["items"]), third["count"], third["count_capped"]) == (2, 6, True)
+    last = rep1.get("/api/v1/customers?page_size=2&page=4").json()
+    assert (len(last["items"]), last["count"], last["count_capped"]) == (1, 7, False)
+    past = rep1.get("/api/v1/customers?page_size=2&page=9").json()
+    assert (past["items"], past["count"], past["count_capped"]) == ([], 7, False)  # counted to page 9
+    one = rep1.get("/api/v1/customers?q=计数客户1").json()
+    assert ([c["name"] for c in one["items"]], one["count"], one["count_capped"]) == (["计数客户1"], 1, False)
+
+
+def test_it_documents_the_page_shape_in_openapi(cast, rep1):
+    schema = rep1.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    page = next(v for k, v in schema.items() if k.startswith("Paged") and "CustomerOut" in k)
+    assert {"items", "count", "count_capped"} <= set(page["properties"])
+    assert "10,000" in page["properties"]["count"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("91330106MA27XYB0K4", "code"),  # a whole credit code: exact
+        ("91330106ma27xyb0k4", "code"),
+        ("13912345678", "mobile"),  # a contact's mobile, whole or its start
+        ("139 1234", "mobile"),
+        ("+86 139-1234-5678", "mobile"),
+        ("0574-87654321", "landline"),  # the customer's phone, as typed or as digits
+        ("057487654", "landline"),
+        ("+86 574 8765 4321", "landline"),
+        ("13800005555", "own mobile"),  # the customer's own phone is a mobile
+    ],
+)
+def test_it_looks_codes_and_phone_numbers_up_by_their_own_columns(cast, rep1, query, found):
+    code = CustomerFactory(owner=cast.rep1, name="代码客户", credit_code=GOOD_CODE)
+    mobile = CustomerFactory(owner=cast.rep1, name="手机客户")
+    ContactFactory(customer=mobile, mobile="13912345678")
+    landline = CustomerFactory(owner=cast.rep1, name="座机客户", phone="0574-87654321")
+    own = CustomerFactory(owner=cast.rep1, name="自有手机客户", phone="13800005555")
+    # Names that hold the same digits or letters are not a match: a code or a number is no name search.
+    CustomerFactory(owner=cast.rep1, name=f"名称含{query}的公司")
+    hidden = CustomerFactory(owner=cast.rep3, name="别人的手机客户")
+    ContactFactory(customer=hidden, mobile="13912345678")
+    expected = {"code": code, "mobile": mobile, "landline": landline, "own mobile": own}[found]
+    body = rep1.get("/api/v1/customers", {"q": query}).json()
+    assert [c["id"] for c in body["items"]] == [expected.pk]
+    assert (body["count"], body["count_capped"]) == (1, False)
+
+
+def test_it_searches_names_for_short_numbers_and_other_text(cast, rep1):
+    a = CustomerFactory(owner=cast.rep1, name="3M中国代理 0571店", phone="0571-87654321")
+    b = CustomerFactory(owner=cast.rep1, name="ABC医疗")
+
+    def names(q):
+        return {c["name"] for c in rep1.get("/api/v1/customers", {"q": q}).json()["items"]}
+
+    assert names("0571") == {a.name}  # under 7 digits: a name search
+    assert names("abc") == {b.name}  # case-insensitive
+    assert names("3m") == {a.name}
+    assert names("87654321") == set()  # a local number without its area code is no prefix
+
+
+def test_it_serves_name_search_from_a_trigram_index_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'customer_name_upper_trgm'")
+        (definition,) = cursor.fetchone()
+        assert "gin_trgm_ops" in definition and "upper" in definition.lower()
+        # On an empty test table any plan is cheap: rule out the others to see that the index fits.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        sql, params = (
+            Customer.objects.filter(name__icontains="医疗器械")
+            .order_by()
+            .values("pk")
+            .query.sql_with_params()
+        )
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "customer_name_upper_trgm" in plan
 
 
 def test_it_patches_only_the_sent_fields_and_audits_before_and_after(cast, customers, rep1):

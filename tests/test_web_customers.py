@@ -127,6 +127,37 @@ def test_it_paginates_with_page_x_of_y(cast, login, settings):
     assert client.get("/customers/", {"page": "x"}).status_code == 200
 
 
+def test_it_counts_a_long_list_up_to_the_cap_and_shows_a_plus(cast, login, settings, monkeypatch):
+    settings.PAGE_SIZE = 5
+    monkeypatch.setattr("leadflow.customers.views.COUNT_CAP", 10)
+    for i in range(12):
+        CustomerFactory(owner=cast.rep1, name=f"计数客户{i:02d}")
+    client = login(cast.rep1)
+    page = html(client.get("/customers/"))
+    count = page.split('class="muted small result-count">')[1].split("<")[0]
+    assert "10+" in count
+    assert page.split('class="pager-pos">')[1].split("<")[0].rstrip().endswith("2+")
+    # Under the cap the count is exact, without a plus.
+    page = html(client.get("/customers/", {"q": "计数客户0"}))
+    count = page.split('class="muted small result-count">')[1].split("<")[0]
+    assert "10" in count and "+" not in count
+    # A short page is the last one: its rows are the count.
+    page = html(client.get("/customers/", {"q": "计数客户1"}))
+    count = page.split('class="muted small result-count">')[1].split("<")[0]
+    assert "2" in count and "+" not in count
+    assert "计数客户10" in page and "计数客户11" in page and "计数客户09" not in page
+
+
+@pytest.mark.parametrize("query", ["13900001111", "1390000", "+86 139 0000 1111"])
+def test_it_finds_a_customer_by_a_contacts_mobile_without_scanning_names(cast, login, query):
+    target = CustomerFactory(owner=cast.rep1, name="杭州新华医院")
+    ContactFactory(customer=target, mobile="13900001111")
+    CustomerFactory(owner=cast.rep1, name="1390000五金商行")
+    page = html(login(cast.rep1).get("/customers/", {"q": query}))
+    assert "杭州新华医院" in page
+    assert "1390000五金商行" not in page
+
+
 def test_it_answers_htmx_live_search_with_the_results_only(cast, customers, login):
     response = login(cast.rep1).get("/customers/", {"q": "rep1"}, headers={"HX-Request": "true"})
     page = html(response)

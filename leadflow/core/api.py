@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -33,18 +34,49 @@ MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 200
 
 
+# Lists count their rows up to this many: past it the count says "at least", as counting every
+# match of a broad search costs more than finding the page.
+COUNT_CAP = 10_000
+
+
+def count_at_most(queryset: QuerySet, limit: int) -> int:
+    """``min(rows, limit + 1)``: COUNT(*) over a LIMITed subquery, so that the database stops
+    after ``limit + 1`` matches. A result above ``limit`` means "more than ``limit``"."""
+    if not isinstance(queryset, QuerySet):  # a list
+        return min(len(queryset), limit + 1)
+    return queryset.order_by().values("pk")[: limit + 1].count()
+
+
 class Pagination(PageNumberPagination):
-    """``?page=N&page_size=M`` → ``{"items": [...], "count": N}``. ``page_size`` is capped at 200."""
+    """``?page=N&page_size=M`` → ``{"items": [...], "count": N, "count_capped": false}``.
+
+    ``page_size`` is capped at 200. ``count`` is the number of rows in all pages, counted up to
+    10,000 (or up to the end of the requested page, when that is further): when there are more,
+    ``count`` is that limit and ``count_capped`` is true ("10,000+"). A page that is not full is
+    the last one, so its count needs no extra query.
+    """
 
     class Input(Schema):
         page: int = Field(1, description="1-based page number")
         page_size: int = Field(settings.PAGE_SIZE, description=f"rows per page, at most {MAX_PAGE_SIZE}")
 
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description=f"rows in all pages, counted up to {COUNT_CAP:,}")
+        count_capped: bool = Field(
+            description="true when there are more rows than count: count is then a lower bound"
+        )
+
     def paginate_queryset(self, queryset, pagination: Input, **params) -> dict[str, Any]:
         size = max(1, min(pagination.page_size, MAX_PAGE_SIZE))
         page = max(1, min(pagination.page, MAX_PAGE))
         offset = (page - 1) * size
-        return {"items": list(queryset[offset : offset + size]), "count": self._items_count(queryset)}
+        items = list(queryset[offset : offset + size])
+        if 0 < len(items) < size or (page == 1 and not items):
+            return {"items": items, "count": offset + len(items), "count_capped": False}
+        limit = max(COUNT_CAP, offset + size)
+        count = count_at_most(queryset, limit)
+        return {"items": items, "count": min(count, limit), "count_capped": count > limit}
 
 
 def ctx_for(request: HttpRequest, source: str | None = None) -> WriteContext:

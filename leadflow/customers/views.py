@@ -17,6 +17,7 @@ from leadflow.activities.selectors import customer_timeline
 from leadflow.activities.services import activity_record
 from leadflow.commitments.models import Commitment
 from leadflow.commitments.selectors import commitments_visible_to
+from leadflow.core.api import COUNT_CAP
 from leadflow.core.errors import LeadflowError
 from leadflow.core.writes import Source, WriteContext
 from leadflow.customers import services
@@ -40,7 +41,7 @@ def _ctx(request: HttpRequest, *, confirm: bool = False) -> WriteContext:
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET or None, user=request.user, cities=customer_cities(request.user))
-    page = page_of(request, customer_search(request.user, **form.search_args()))
+    page = page_of(request, customer_search(request.user, **form.search_args()), cap=COUNT_CAP)
     context = {"form": form, "page_obj": page, "filtered": any(form.search_args().values())}
     return render_list(request, "customers/list.html", "customers/_results.html", context)
 

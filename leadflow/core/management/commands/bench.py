@@ -41,6 +41,34 @@ class Command(BaseCommand):
             "--ingest-rows", type=int, default=2000, help="activities per ingest run (default 2000)"
         )
         parser.add_argument(
+            "--sweep-total",
+            type=int,
+            default=1_000_000,
+            help="commitments in the large sweep table (default 1,000,000)",
+        )
+        parser.add_argument(
+            "--sweep-small",
+            type=int,
+            default=10_000,
+            help="commitments in the small sweep table (default 10,000)",
+        )
+        parser.add_argument(
+            "--sweep-due", type=int, default=1_000, help="commitments due in both (default 1,000)"
+        )
+        parser.add_argument("--sweep-repeat", type=int, default=5, help="timed sweeps per table (default 5)")
+        parser.add_argument(
+            "--notify-messages",
+            type=int,
+            default=2000,
+            help="notifications sent through the outbox (default 2000)",
+        )
+        parser.add_argument(
+            "--gate-repeat",
+            type=int,
+            default=100,
+            help="writes per service and side for the gate (default 100)",
+        )
+        parser.add_argument(
             "--data", default=str(base / "bench" / "data" / "large.sqlite3"), help="the SQLite dataset file"
         )
         parser.add_argument(
@@ -75,6 +103,18 @@ class Command(BaseCommand):
             str(options["repeat"]),
             "--ingest-rows",
             str(options["ingest_rows"]),
+            "--sweep-total",
+            str(options["sweep_total"]),
+            "--sweep-small",
+            str(options["sweep_small"]),
+            "--sweep-due",
+            str(options["sweep_due"]),
+            "--sweep-repeat",
+            str(options["sweep_repeat"]),
+            "--notify-messages",
+            str(options["notify_messages"]),
+            "--gate-repeat",
+            str(options["gate_repeat"]),
             "--data",
             str(data),
             "--out",
@@ -121,6 +161,7 @@ class Command(BaseCommand):
         else:
             say("Reusing the dataset already in the bench database.")
         figures.ingest_cleanup()  # leftovers of an interrupted run
+        figures.sweep_cleanup()
 
         user = User.objects.get(username="director")
         rep1 = User.objects.get(username="rep1")
@@ -142,6 +183,19 @@ class Command(BaseCommand):
         results += figures.timeline_figures(user=user, customer=bench_customer, repeat=repeat)
         say("Measuring c) activity ingest …")
         results += figures.ingest_figures(user=rep1, customer=ingest_customer, rows=options["ingest_rows"])
+        say(
+            f"Measuring d) the escalation sweep ({options['sweep_total']:,} commitments; inserting them takes a while) …"
+        )
+        results += figures.sweep_figures(
+            total=options["sweep_total"],
+            small=options["sweep_small"],
+            due=options["sweep_due"],
+            repeat=options["sweep_repeat"],
+        )
+        say("Measuring e) notifications through the outbox …")
+        results += figures.notify_figures(messages=options["notify_messages"])
+        say("Measuring f) the gatekeeper's overhead per write …")
+        results += figures.gate_figures(repeat=options["gate_repeat"])
 
         meta = {
             "run at": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -156,7 +210,11 @@ class Command(BaseCommand):
             if (built or self._dataset_info(options))
             else "reused (built earlier)",
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, Django {django.get_version()}",
-            "repetitions": f"{repeat} per query and side; ingest {options['ingest_rows']} rows",
+            "repetitions": (
+                f"{repeat} per query and side; ingest {options['ingest_rows']} rows; sweep {options['sweep_repeat']} "
+                f"runs per table; {options['notify_messages']} notifications; gate {options['gate_repeat']} writes "
+                "per service and side"
+            ),
             "measured in": f"{time.monotonic() - started:.0f} s",
         }
         say("")
