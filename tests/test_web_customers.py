@@ -136,7 +136,7 @@ def test_it_counts_a_long_list_up_to_the_cap_and_shows_a_plus(cast, login, setti
     page = html(client.get("/customers/"))
     count = page.split('class="muted small result-count">')[1].split("<")[0]
     assert "10+" in count
-    assert page.split('class="pager-pos">')[1].split("<")[0].rstrip().endswith("2+")
+    assert "2+" in page.split('class="pager-pos">')[1].split("<")[0]
     # Under the cap the count is exact, without a plus.
     page = html(client.get("/customers/", {"q": "计数客户0"}))
     count = page.split('class="muted small result-count">')[1].split("<")[0]
