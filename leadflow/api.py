@@ -7,6 +7,7 @@ Errors are always JSON: ``{"detail": "...", "errors": [{"field": "...", "message
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
@@ -15,12 +16,15 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Suspicio
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 
 from leadflow.core.errors import FieldError, LeadflowError, ValidationFailed
@@ -165,6 +169,21 @@ ERROR_STATUSES = {
 }
 
 
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Date-times in the install's time zone (Asia/Shanghai: "2026-12-09T15:00:00+08:00"), the way
+    the users read them; the offset keeps them unambiguous for machines. Chinese text as is."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class LeadflowAPI(NinjaAPI):
     """Documents the one error shape on every operation of the OpenAPI schema."""
 
@@ -194,6 +213,7 @@ api = LeadflowAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     parser=StrictParser(),
+    renderer=LocalTimeRenderer(),
 )
 
 
