@@ -230,3 +230,6 @@ LEADFLOW_DEMO_PASSWORD = env_str("LEADFLOW_DEMO_PASSWORD", "leadflow-demo")
 PAGE_SIZE = env_int("PAGE_SIZE", 25, minimum=5)
 # Absolute links in outbound messages (DingTalk, WeCom, email).
 LEADFLOW_BASE_URL = env_str("LEADFLOW_BASE_URL", "http://127.0.0.1:8000")
+# How long a process may use its copy of the gatekeeper's rules; a saved rule clears the copy of
+# the process that saved it at once, and reaches the other processes within this time.
+GATE_RULES_CACHE_SECONDS = float(env_int("GATE_RULES_CACHE_SECONDS", 2, minimum=0))

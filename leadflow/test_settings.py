@@ -15,3 +15,6 @@ AXES_ENABLED = True
 LANGUAGE_CODE = "zh-hans"
 STATIC_ROOT = VAR_DIR / "static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Tests change rules with queryset updates too (no signal): read them on every write here;
+# tests/test_gatekeeper_cache.py covers the cache itself.
+GATE_RULES_CACHE_SECONDS = 0.0

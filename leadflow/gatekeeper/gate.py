@@ -14,6 +14,7 @@ transaction. The active rules for the record's entity (rows an admin edits) each
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,11 +60,31 @@ class Verdict:
 CHECKS: list = []
 
 
-def rules_for(write: Write):
+# The active rules, per process, for a couple of seconds: a write then costs no rule query.
+# Saving a rule clears this process's copy at once (signals.py); other processes pick the change
+# up within GATE_RULES_CACHE_SECONDS.
+_cache: dict[str, Any] = {"at": 0.0, "rules": None}
+
+
+def clear_rule_cache() -> None:
+    _cache["rules"] = None
+
+
+def _active_rules() -> list:
+    from django.conf import settings
+
     from leadflow.gatekeeper.models import Rule
 
-    rules = Rule.objects.filter(entity=write.entity, active=True).order_by("position", "id")
-    return [r for r in rules if not r.actions or write.action in r.actions]
+    ttl = getattr(settings, "GATE_RULES_CACHE_SECONDS", 2.0)
+    now = time.monotonic()
+    if _cache["rules"] is None or now - _cache["at"] >= ttl:
+        _cache["rules"] = list(Rule.objects.filter(active=True).order_by("position", "id"))
+        _cache["at"] = now
+    return _cache["rules"]
+
+
+def rules_for(write: Write):
+    return [r for r in _active_rules() if r.entity == write.entity and (not r.actions or write.action in r.actions)]
 
 
 def check(write: Write) -> Verdict:
