@@ -151,7 +151,7 @@ def test_it_documents_the_page_shape_in_openapi(cast, rep1):
     schema = rep1.get("/api/v1/openapi.json").json()["components"]["schemas"]
     page = next(v for k, v in schema.items() if k.startswith("Paged") and "CustomerOut" in k)
     assert {"items", "count", "count_capped"} <= set(page["properties"])
-    assert "10,000" in page["properties"]["count"]["description"]
+    assert "1,000" in page["properties"]["count"]["description"]
 
 
 @pytest.mark.parametrize(

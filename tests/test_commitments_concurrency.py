@@ -23,7 +23,7 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 @needs_shared_db
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_fires_each_level_once_with_two_sweepers_at_once(cast):
     poc = DeliverableType.objects.get(code="poc_report")
     due = dt.datetime(2026, 12, 9, 15, tzinfo=SH)

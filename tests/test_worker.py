@@ -41,6 +41,12 @@ def _env() -> dict[str, str]:
     return env
 
 
+# Every transactional test here restores the migrations' data afterwards (serialized rollback):
+# a plain flush would leave the next serialized test to load duplicate content types.
+serialized = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@serialized
 def test_it_enqueues_jobs_only_after_commit(transactional_db):
     with transaction.atomic():
         after_commit(record_run, 1)
@@ -57,6 +63,7 @@ def test_it_enqueues_jobs_only_after_commit(transactional_db):
 
 
 @needs_shared_db
+@serialized
 def test_it_runs_each_job_exactly_once_with_two_workers(transactional_db):
     for n in range(120):
         record_run.enqueue(n)
@@ -75,6 +82,7 @@ def test_it_runs_each_job_exactly_once_with_two_workers(transactional_db):
 
 
 @needs_shared_db
+@serialized
 def test_it_fires_a_sweep_once_per_record_with_two_sweepers(transactional_db, cast):
     old = timezone.now() - dt.timedelta(days=200)
     for _ in range(40):

@@ -36,7 +36,7 @@ MAX_PAGE_SIZE = 200
 
 # Lists count their rows up to this many: past it the count says "at least", as counting every
 # match of a broad search costs more than finding the page.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def count_at_most(queryset: QuerySet, limit: int) -> int:
@@ -51,8 +51,8 @@ class Pagination(PageNumberPagination):
     """``?page=N&page_size=M`` → ``{"items": [...], "count": N, "count_capped": false}``.
 
     ``page_size`` is capped at 200. ``count`` is the number of rows in all pages, counted up to
-    10,000 (or up to the end of the requested page, when that is further): when there are more,
-    ``count`` is that limit and ``count_capped`` is true ("10,000+"). A page that is not full is
+    1,000 (or up to the end of the requested page, when that is further): when there are more,
+    ``count`` is that limit and ``count_capped`` is true ("1,000+"). A page that is not full is
     the last one, so its count needs no extra query.
     """
 

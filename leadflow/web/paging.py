@@ -15,7 +15,7 @@ from leadflow.core.api import COUNT_CAP, count_at_most
 
 class CappedPaginator(Paginator):
     """A Paginator that counts at most ``cap`` rows. Past that, ``count`` is ``cap``, ``capped`` is
-    true and the list says "10,000+"; pages past the cap are out of reach (narrow the search)."""
+    true and the list says "1,000+"; pages past the cap are out of reach (narrow the search)."""
 
     def __init__(self, object_list, per_page: int, *, cap: int = COUNT_CAP, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
