@@ -13,7 +13,7 @@ from leadflow.catalog.models import ProductLine
 from leadflow.commitments.models import Commitment, DeliverableType, Ticket
 from leadflow.org.models import User
 from leadflow.org.visibility import users_visible_to
-from leadflow.web.forms import DateTimeLocalInput, MultipleFileField
+from leadflow.web.forms import DateTimeLocalInput, ListFilterForm, MultipleFileField
 
 
 def _default_due() -> dt.datetime:
@@ -53,7 +53,7 @@ class RescheduleForm(forms.Form):
     due_at = forms.DateTimeField(label=_("New due time"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
 
-class CommitmentFilterForm(forms.Form):
+class CommitmentFilterForm(ListFilterForm):
     STATUS = [
         ("", _("All")),
         ("open", _("Open")),
@@ -73,15 +73,11 @@ class CommitmentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owners = users_visible_to(user).order_by("username")
-        self.fields["owner"].choices = [("", _("All owners")), *[(u.pk, str(u)) for u in owners]]
+        self.set_owner_choices(user)
         self.fields["product_line"].choices = [("", _("All product lines")), *ProductLine.objects.values_list("pk", "name")]
 
     def filters(self) -> dict[str, Any]:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return {k: v for k, v in self.valid_data().items() if v not in (None, "")}
 
 
 class ReportForm(forms.Form):

@@ -12,10 +12,10 @@ from leadflow.activities.models import ActivityKind
 from leadflow.customers.models import CustomerSource, CustomerStatus, Industry, PaymentTerms
 from leadflow.org.models import User
 from leadflow.org.visibility import users_visible_to
-from leadflow.web.forms import ConfirmMixin, DateTimeLocalInput, MultipleFileField
+from leadflow.web.forms import ConfirmMixin, DateTimeLocalInput, ListFilterForm, MultipleFileField
 
 
-class CustomerFilterForm(forms.Form):
+class CustomerFilterForm(ListFilterForm):
     """The search box and filters above the customer list (GET)."""
 
     q = forms.CharField(
@@ -35,16 +35,11 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, cities: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["city"].choices = [("", _("All cities")), *[(c, c) for c in cities]]
-        owners = users_visible_to(user).order_by("username")
-        self.fields["owner"].choices = [("", _("All owners")), *[(u.pk, str(u)) for u in owners]]
-        self.show_owner = len(self.fields["owner"].choices) > 2
+        self.set_owner_choices(user)
 
     def search_args(self) -> dict[str, Any]:
         """Keyword arguments for ``customer_search``; invalid filters are ignored, not errors."""
-        data: dict[str, Any] = {}
-        if self.is_bound:
-            self.is_valid()  # fills cleaned_data with the valid filters: a bad one is dropped, not an error
-            data = self.cleaned_data
+        data = self.valid_data()
         return {
             "q": data.get("q", ""),
             "city": data.get("city", ""),

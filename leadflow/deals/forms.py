@@ -14,7 +14,7 @@ from leadflow.customers.models import Customer
 from leadflow.deals.models import Deal, Pipeline, Stage
 from leadflow.org.models import User
 from leadflow.org.visibility import users_visible_to
-from leadflow.web.forms import ConfirmMixin, MultipleFileField
+from leadflow.web.forms import ConfirmMixin, ListFilterForm, MultipleFileField
 
 
 def _stage_choices(pipelines: list[Pipeline]) -> list:
@@ -25,7 +25,7 @@ def _stage_choices(pipelines: list[Pipeline]) -> list:
     return groups
 
 
-class DealFilterForm(forms.Form):
+class DealFilterForm(ListFilterForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -42,15 +42,10 @@ class DealFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pipeline"].choices = [("", _("All pipelines")), *[(p.pk, p.name) for p in pipelines]]
         self.fields["stage"].choices = [("", _("All stages")), *_stage_choices(pipelines)]
-        owners = users_visible_to(user).order_by("username")
-        self.fields["owner"].choices = [("", _("All owners")), *[(u.pk, str(u)) for u in owners]]
-        self.show_owner = len(self.fields["owner"].choices) > 2
+        self.set_owner_choices(user)
 
     def search_args(self) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        if self.is_bound:
-            self.is_valid()  # fills cleaned_data with the valid filters: a bad one is dropped, not an error
-            data = self.cleaned_data
+        data = self.valid_data()
         return {
             "q": (data.get("q") or "").strip(),
             "pipeline_id": data.get("pipeline"),

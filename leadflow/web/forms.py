@@ -77,3 +77,22 @@ def apply_errors(form: forms.Form, exc: LeadflowError) -> None:
     if isinstance(exc, RuleViolation) and isinstance(form, ConfirmMixin):
         if exc.violations and all(v.severity == "confirm" for v in exc.violations):
             form.ask_confirmation()
+
+
+class ListFilterForm(forms.Form):
+    """The filters above a list: a bad value drops that filter, it is never an error."""
+
+    def set_owner_choices(self, user, field: str = "owner") -> None:
+        from leadflow.org.visibility import users_visible_to
+
+        owners = users_visible_to(user).order_by("username")
+        self.fields[field].choices = [("", gettext_lazy("All owners")), *[(u.pk, str(u)) for u in owners]]
+        # A rep sees only themself: no owner filter to show.
+        self.show_owner = len(self.fields[field].choices) > 2
+
+    def valid_data(self) -> dict:
+        """The cleaned values of the filters that are valid (all empty when unbound)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
