@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leadflow.catalog.models import ProductLine
-from leadflow.commitments.models import Commitment, DeliverableType, Ticket
+from leadflow.commitments.models import DeliverableType, Ticket
 from leadflow.org.models import User
 from leadflow.org.visibility import users_visible_to
 from leadflow.web.forms import DateTimeLocalInput, ListFilterForm, MultipleFileField
@@ -101,5 +101,3 @@ class TicketCommentForm(forms.Form):
 class TicketStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
 
-
-STATUS_OPEN = Commitment.Status.OPEN

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from leadflow.commitments.models import Commitment, Ticket
 from leadflow.core.errors import NotFound
@@ -21,7 +22,7 @@ def commitment_get(user: User, pk: int) -> Commitment:
             .get(pk=pk)
         )
     except (Commitment.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Commitment not found.") from None
+        raise NotFound(_("Commitment not found.")) from None
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -43,4 +44,4 @@ def ticket_get(user: User, pk: int) -> Ticket:
     try:
         return tickets_visible_to(user).select_related("commitment", "commitment__customer", "department", "owner").get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Ticket not found.") from None
+        raise NotFound(_("Ticket not found.")) from None

@@ -290,9 +290,7 @@ def report(request: HttpRequest) -> HttpResponse:
     group_by = request.GET.get("group_by", "rep")
     if group_by not in GROUPS:
         group_by = "rep"
-    rows = fulfilment(request.user, group_by=group_by, start=lo, end=hi)
-    export = request.GET.get("export")
-    if export == "xlsx":
+    if request.GET.get("export") == "xlsx":
         header = [_("Group"), _("Due"), _("On time"), _("Late"), _("Open and overdue"), _("On-time rate")]
         sheets = []
         for g in GROUPS:
@@ -311,6 +309,7 @@ def report(request: HttpRequest) -> HttpResponse:
             )
         )
         return xlsx_response(f"fulfilment-{start}-{end}.xlsx", sheets)
+    rows = fulfilment(request.user, group_by=group_by, start=lo, end=hi)
     hm = heatmap(request.user, start=lo, end=hi)
     for cell in hm["cells"]:
         params = {"due_from": start.isoformat(), "due_to": end.isoformat(), "owner": cell["rep_id"]}

@@ -1,8 +1,5 @@
 // Leadflow's small behaviours. No inline scripts (the CSP forbids them).
-document.addEventListener("htmx:configRequest", function (event) {
-  var token = document.querySelector("input[name=csrfmiddlewaretoken]");
-  if (token) { event.detail.headers["X-CSRFToken"] = token.value; }
-});
+// htmx requests carry the CSRF token through hx-headers on <body> (base.html).
 
 // Horizontal strips (pipeline switcher, kanban): bring the current item into view on a phone.
 document.addEventListener("DOMContentLoaded", function () {
